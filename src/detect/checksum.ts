@@ -1,0 +1,76 @@
+import type { Checksum } from '../types.js';
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32(text: string): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < text.length; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export function base62(value: number, width: number): string {
+  let out = '';
+  let v = value;
+  while (v > 0) {
+    out = BASE62[v % 62]! + out;
+    v = Math.floor(v / 62);
+  }
+  return out.padStart(width, '0');
+}
+
+/**
+ * GitHub's and npm's token formats end in the CRC32 of the random part, base62, six characters:
+ * a string that fails it was not issued by them.
+ */
+function hasCrc32Suffix(secret: string): boolean {
+  const underscore = secret.lastIndexOf('_');
+  const body = secret.slice(underscore + 1);
+  if (body.length < 7) return false;
+  const random = body.slice(0, -6);
+  return base62(crc32(random), 6) === body.slice(-6);
+}
+
+function decodeBase64Url(part: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(part)) return undefined;
+  try {
+    return Buffer.from(part, 'base64url').toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWT worth reporting: a JSON header that names an algorithm other than none, and a signature. */
+function isSignedJwt(secret: string): boolean {
+  const parts = secret.split('.');
+  if (parts.length !== 3 || parts[2]!.length < 16) return false;
+  const header = decodeBase64Url(parts[0]!);
+  const payload = decodeBase64Url(parts[1]!);
+  if (header === undefined || payload === undefined) return false;
+  try {
+    const h = JSON.parse(header) as { alg?: unknown };
+    JSON.parse(payload);
+    return typeof h.alg === 'string' && h.alg.toLowerCase() !== 'none';
+  } catch {
+    return false;
+  }
+}
+
+export function passesChecksum(kind: Checksum, secret: string): boolean {
+  switch (kind) {
+    case 'github-crc32':
+    case 'npm-crc32':
+      return hasCrc32Suffix(secret);
+    case 'jwt':
+      return isSignedJwt(secret);
+  }
+}

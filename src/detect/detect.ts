@@ -1,0 +1,200 @@
+import { Secret } from '../secret.js';
+import type { Fragment, Rule, SecretFinding } from '../types.js';
+import { hasAllowMarker } from './allow.js';
+import { passesChecksum } from './checksum.js';
+import { shannonEntropy } from './entropy.js';
+import { fingerprintOf } from './fingerprint.js';
+import { lineIndexAt, lineStarts, lineText, locate } from './location.js';
+import { isPlaceholder } from './placeholder.js';
+import { buildPrefilter, type Prefilter } from './prefilter.js';
+
+/** How far before a keyword a match may start: a secret's name or prefix sits just before it. */
+const WINDOW_BEFORE = 192;
+/** A window edge never cuts a token: it moves at most this far to the token's end. */
+const SNAP_LIMIT = 256;
+
+export interface RuleSet {
+  readonly rules: readonly Rule[];
+  readonly prefilter: Prefilter;
+  /** For each keyword, the indexes of the rules that list it. */
+  readonly rulesByKeyword: readonly (readonly number[])[];
+  /** Scratch space reused across fragments; detect() is synchronous, so one set is never shared. */
+  readonly scratch: { windows: number[][]; touched: number[]; isTouched: Uint8Array };
+}
+
+export function buildRuleSet(rules: readonly Rule[]): RuleSet {
+  const keywordIndex = new Map<string, number>();
+  const rulesByKeyword: number[][] = [];
+  rules.forEach((rule, r) => {
+    for (const kw of rule.keywords) {
+      let k = keywordIndex.get(kw);
+      if (k === undefined) {
+        k = rulesByKeyword.length;
+        keywordIndex.set(kw, k);
+        rulesByKeyword.push([]);
+      }
+      rulesByKeyword[k]!.push(r);
+    }
+  });
+  return {
+    rules,
+    prefilter: buildPrefilter([...keywordIndex.keys()]),
+    rulesByKeyword,
+    scratch: { windows: rules.map(() => []), touched: [], isTouched: new Uint8Array(rules.length) },
+  };
+}
+
+function isTokenChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ||
+    code === 95 || code === 45 || code === 43 || code === 47 || code === 61
+  );
+}
+
+interface Candidate {
+  readonly rule: number;
+  readonly start: number;
+  readonly end: number;
+  readonly secret: string;
+}
+
+function pathOf(fragment: Fragment): string {
+  return fragment.origin.path;
+}
+
+/** Most specific wins: a provider's rule over a generic one, then the longer keyword, then the longer secret. */
+function isMoreSpecific(a: Candidate, b: Candidate, rules: readonly Rule[]): boolean {
+  const ra = rules[a.rule]!;
+  const rb = rules[b.rule]!;
+  const ga = ra.provider === 'generic' ? 0 : 1;
+  const gb = rb.provider === 'generic' ? 0 : 1;
+  if (ga !== gb) return ga > gb;
+  const ka = Math.max(...ra.keywords.map((k) => k.length));
+  const kb = Math.max(...rb.keywords.map((k) => k.length));
+  if (ka !== kb) return ka > kb;
+  if (a.end - a.start !== b.end - b.start) return a.end - a.start > b.end - b.start;
+  return a.rule < b.rule;
+}
+
+function isAllowedByRule(rule: Rule, secret: string, match: string, line: () => string): boolean {
+  const allow = rule.allowlist;
+  if (allow.stopwords.length > 0) {
+    const lower = secret.toLowerCase();
+    if (allow.stopwords.some((w) => lower.includes(w))) return true;
+  }
+  if (allow.regexes.length === 0) return false;
+  const target = allow.regexTarget === 'secret' ? secret : allow.regexTarget === 'match' ? match : line();
+  return allow.regexes.some((r) => r.test(target));
+}
+
+/**
+ * Finds the secrets in one fragment. Pure: the same fragment and rules give the same findings.
+ * A rule's regex runs only in windows around its keywords' hits, so a large file without
+ * keywords costs one pass of the prefilter and nothing more.
+ */
+export function detect(fragment: Fragment, set: RuleSet): SecretFinding[] {
+  const { text } = fragment;
+  const n = text.length;
+  const { rules, rulesByKeyword, scratch } = set;
+  const { windows, touched, isTouched } = scratch;
+
+  set.prefilter.scan(text, (k, end) => {
+    const kwLength = set.prefilter.keywords[k]!.length;
+    for (const r of rulesByKeyword[k]!) {
+      const start = Math.max(0, end - kwLength - WINDOW_BEFORE);
+      const stop = Math.min(n, end + rules[r]!.windowAfter);
+      const list = windows[r]!;
+      if (isTouched[r] === 0) {
+        isTouched[r] = 1;
+        touched.push(r);
+      }
+      const last = list.length - 2;
+      if (last >= 0 && start <= list[last + 1]!) {
+        list[last] = Math.min(list[last]!, start);
+        list[last + 1] = Math.max(list[last + 1]!, stop);
+      } else {
+        list.push(start, stop);
+      }
+    }
+  });
+  if (touched.length === 0) return [];
+
+  const path = pathOf(fragment);
+  const candidates: Candidate[] = [];
+  let starts: number[] | undefined;
+  const lineOf = (offset: number): string => {
+    starts ??= lineStarts(text);
+    return lineText(text, starts, lineIndexAt(starts, offset));
+  };
+
+  touched.sort((a, b) => a - b);
+  for (const r of touched) {
+    const rule = rules[r]!;
+    const list = windows[r]!;
+    const skip =
+      (rule.path !== undefined && !rule.path.test(path)) || rule.allowlist.paths.some((p) => p.test(path));
+    for (let w = 0; !skip && w < list.length; w += 2) {
+      let from = list[w]!;
+      let to = list[w + 1]!;
+      for (let limit = from - SNAP_LIMIT; from > 0 && from > limit && isTokenChar(text.charCodeAt(from - 1)); ) from--;
+      for (let limit = to + SNAP_LIMIT; to < n && to < limit && isTokenChar(text.charCodeAt(to)); ) to++;
+      const window = text.slice(from, to);
+      const regex = rule.regex;
+      regex.lastIndex = 0;
+      for (let m = regex.exec(window); m !== null; m = regex.exec(window)) {
+        if (m[0].length === 0) {
+          regex.lastIndex++;
+          continue;
+        }
+        const secret = m[rule.secretGroup];
+        const span = m.indices?.[rule.secretGroup];
+        if (!secret || !span) continue;
+        if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+        if (rule.checksum !== undefined && !passesChecksum(rule.checksum, secret)) continue;
+        if (isPlaceholder(secret)) continue;
+        const start = from + span[0];
+        if (isAllowedByRule(rule, secret, m[0], () => lineOf(start))) continue;
+        candidates.push({ rule: r, start, end: from + span[1], secret });
+      }
+    }
+    list.length = 0;
+    isTouched[r] = 0;
+  }
+  touched.length = 0;
+  if (candidates.length === 0) return [];
+
+  // One finding per secret location: of overlapping candidates, the most specific rule's.
+  candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Candidate[] = [];
+  for (const c of candidates) {
+    const last = kept[kept.length - 1];
+    if (last !== undefined && c.start < last.end) {
+      if (isMoreSpecific(c, last, rules)) kept[kept.length - 1] = c;
+    } else {
+      kept.push(c);
+    }
+  }
+
+  starts ??= lineStarts(text);
+  const findings: SecretFinding[] = [];
+  for (const c of kept) {
+    const at = locate(starts, c.start, c.end, fragment.lineOffset);
+    const firstLine = lineText(text, starts, at.line - fragment.lineOffset - 1);
+    const lastLine = at.endLine === at.line ? firstLine : lineText(text, starts, at.endLine - fragment.lineOffset - 1);
+    if (hasAllowMarker(firstLine) || hasAllowMarker(lastLine)) continue;
+    const rule = rules[c.rule]!;
+    findings.push({
+      kind: 'secret',
+      ruleId: rule.id,
+      title: rule.title,
+      provider: rule.provider,
+      severity: rule.severity,
+      remediation: rule.remediation,
+      secret: new Secret(c.secret),
+      origin: fragment.origin,
+      at,
+      fingerprint: fingerprintOf(rule.id, path, c.secret),
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { KeyscanError } from './errors.js';
+import { DEFAULT_MAX_FILE_SIZE } from './sources/files.js';
+
+export type Format = 'text' | 'json';
+const FORMATS: readonly Format[] = ['text', 'json'];
+
+export type Command = 'scan' | 'rules' | 'help' | 'version';
+const COMMANDS: readonly string[] = ['scan', 'rules'];
+
+export interface Options {
+  readonly command: Command;
+  readonly paths: readonly string[];
+  readonly format: Format;
+  readonly output: string | undefined;
+  readonly showSecrets: boolean;
+  /** undefined: decide by the terminal and NO_COLOR. */
+  readonly color: boolean | undefined;
+  readonly maxFileSize: number;
+  readonly threads: number | 'auto';
+  readonly debug: boolean;
+}
+
+export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
+       keyscan rules [--format json]             list the built-in rules
+
+Options:
+  -f, --format <text|json>   report format (default: text)
+  -o, --output <file>        write the report to a file instead of stdout
+      --show-secrets         print secrets in clear (they are redacted by default)
+      --no-color             no colors (also when NO_COLOR is set or stdout is not a terminal)
+      --color                colors even when stdout is not a terminal
+      --max-file-size <size> skip larger files (default: 10MB; accepts 500KB, 2MB, 1GB or bytes)
+      --threads <n>          worker threads for large trees (default: one per core; 0: none)
+      --debug                print stack traces on errors
+  -h, --help                 this help
+  -V, --version              print the version
+
+Exit codes: 0 no findings, 1 findings, 2 usage or runtime error.
+Suppress a false positive by putting keyscan:allow in a comment on its line,
+or list paths in .keyscanignore (same syntax as .gitignore).`;
+
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i.exec(text.trim());
+  if (!m) throw new KeyscanError('USAGE', `invalid size ${JSON.stringify(text)}: use bytes or a number with KB, MB or GB`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const scale = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * scale);
+}
+
+export function parseOptions(argv: readonly string[]): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        'show-secrets': { type: 'boolean' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'max-file-size': { type: 'string' },
+        threads: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (err) {
+    // node's messages are long and mention its own API; keep the part a user needs.
+    const message = (err as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+    throw new KeyscanError('USAGE', `${message} (see keyscan --help)`, { cause: err });
+  }
+  const { values } = parsed;
+  let positionals = parsed.positionals;
+  let command: Command = 'scan';
+  if (values.help) command = 'help';
+  else if (values.version) command = 'version';
+  else if (positionals[0] !== undefined && COMMANDS.includes(positionals[0])) {
+    command = positionals[0] as Command;
+    positionals = positionals.slice(1);
+  }
+  if (command === 'rules' && positionals.length > 0) throw new KeyscanError('USAGE', `keyscan rules takes no paths (see keyscan --help)`);
+
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new KeyscanError('USAGE', `unknown format ${JSON.stringify(values.format)}: use ${FORMATS.join(' or ')}`);
+  let threads: number | 'auto' = 'auto';
+  if (values.threads !== undefined) {
+    threads = Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 0 || threads > 64)
+      throw new KeyscanError('USAGE', `--threads takes a whole number from 0 to 64, not ${JSON.stringify(values.threads)}`);
+  }
+  return {
+    command,
+    paths: positionals.length > 0 ? positionals : ['.'],
+    format,
+    output: values.output,
+    showSecrets: values['show-secrets'] ?? false,
+    color: values['no-color'] ? false : values.color ? true : undefined,
+    maxFileSize: values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(values['max-file-size']),
+    threads,
+    debug: values.debug ?? false,
+  };
+}

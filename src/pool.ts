@@ -1,0 +1,85 @@
+import { Worker } from 'node:worker_threads';
+import { KeyscanError } from './errors.js';
+import { fromPlainFinding, type BatchOutcome, type BatchRequest, type PlainFinding } from './scan-batch.js';
+import type { FileEntry } from './sources/files.js';
+
+type Reply = { id: number; error?: string } & Omit<BatchOutcome, 'findings'> & { findings: PlainFinding[] };
+
+export interface Pool {
+  /** Resolves when the batch is accepted (a worker has room), not when it is done. */
+  submit(files: readonly FileEntry[]): Promise<void>;
+  /** Waits for every batch and stops the workers. */
+  drain(): Promise<BatchOutcome>;
+}
+
+/** Each worker keeps this many batches queued, so it never waits on the main thread. */
+const BATCHES_PER_WORKER = 2;
+
+export function createPool(size: number, workerData: unknown): Pool {
+  const url = new URL('./scan-worker.js', import.meta.url);
+  const total: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
+  const pending = new Map<number, { worker: number; resolve: () => void; reject: (err: Error) => void }>();
+  const load = new Array<number>(size).fill(0);
+  let failure: Error | undefined;
+  let nextId = 0;
+  let wake: (() => void) | undefined;
+
+  const workers = Array.from({ length: size }, (_, w) => {
+    const worker = new Worker(url, { workerData });
+    worker.on('message', (reply: Reply) => {
+      const job = pending.get(reply.id);
+      if (!job) return;
+      pending.delete(reply.id);
+      load[w]!--;
+      if (reply.error !== undefined) {
+        failure ??= new KeyscanError('INTERNAL', `a scan worker failed: ${reply.error.split('\n')[0]}`);
+        job.reject(failure);
+      } else {
+        for (const f of reply.findings) total.findings.push(fromPlainFinding(f));
+        for (const s of reply.skipped) total.skipped.push(s);
+        total.files += reply.files;
+        total.bytes += reply.bytes;
+        job.resolve();
+      }
+      wake?.();
+    });
+    worker.on('error', (err) => {
+      failure ??= new KeyscanError('INTERNAL', `a scan worker failed: ${err.message}`, { cause: err });
+      for (const [id, job] of pending) if (job.worker === w) { pending.delete(id); job.reject(failure); }
+      wake?.();
+    });
+    return worker;
+  });
+
+  const done: Promise<void>[] = [];
+  const waitForRoom = async (): Promise<number> => {
+    for (;;) {
+      if (failure) throw failure;
+      let best = 0;
+      for (let w = 1; w < size; w++) if (load[w]! < load[best]!) best = w;
+      if (load[best]! < BATCHES_PER_WORKER) return best;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+
+  return {
+    async submit(files) {
+      const w = await waitForRoom();
+      const id = nextId++;
+      load[w]!++;
+      const finished = new Promise<void>((resolve, reject) => pending.set(id, { worker: w, resolve, reject }));
+      finished.catch(() => undefined); // drain() reports it; until then it must not count as unhandled
+      done.push(finished);
+      const request: BatchRequest = { id, files };
+      workers[w]!.postMessage(request);
+    },
+    async drain() {
+      try {
+        await Promise.all(done);
+      } finally {
+        await Promise.all(workers.map((worker) => worker.terminate()));
+      }
+      return total;
+    },
+  };
+}

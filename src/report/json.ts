@@ -1,0 +1,33 @@
+import type { Finding, ScanResult } from '../types.js';
+import type { ReportOptions } from './options.js';
+import { redact } from './redact.js';
+
+function record(f: Finding, opts: ReportOptions) {
+  return {
+    ruleId: f.ruleId,
+    kind: f.kind,
+    severity: f.severity,
+    title: f.title,
+    provider: f.provider,
+    file: f.origin.path,
+    line: f.at.line,
+    column: f.at.column,
+    endLine: f.at.endLine,
+    endColumn: f.at.endColumn,
+    secret: redact(f.secret, opts),
+    fingerprint: f.fingerprint,
+    remediation: f.remediation,
+  };
+}
+
+export function json(result: ScanResult, opts: ReportOptions): string {
+  const skippedReasons: Record<string, number> = {};
+  for (const s of result.skipped) skippedReasons[s.reason] = (skippedReasons[s.reason] ?? 0) + 1;
+  const doc = {
+    tool: 'keyscan',
+    version: opts.version,
+    findings: result.findings.map((f) => record(f, opts)),
+    stats: { ...result.stats, skippedReasons },
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

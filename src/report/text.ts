@@ -1,0 +1,81 @@
+import pc from 'picocolors';
+import type { Finding, ScanResult, Severity } from '../types.js';
+import { SEVERITIES } from '../types.js';
+import type { ReportOptions } from './options.js';
+import { redact } from './redact.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function severityLabel(c: Colors, severity: Severity): string {
+  const label = severity.toUpperCase().padEnd(8);
+  switch (severity) {
+    case 'critical':
+      return c.bold(c.red(label));
+    case 'high':
+      return c.red(label);
+    case 'medium':
+      return c.yellow(label);
+    case 'low':
+      return c.cyan(label);
+    case 'info':
+      return c.dim(label);
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function displayPath(path: string, opts: ReportOptions): string {
+  return opts.displayRoot === '' || opts.displayRoot === '.' ? path : `${opts.displayRoot.replace(/\/$/, '')}/${path}`;
+}
+
+function findingLines(f: Finding, c: Colors, opts: ReportOptions): string[] {
+  const where = `${f.at.line}:${f.at.column}`.padEnd(8);
+  return [
+    `  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}  ${c.magenta(redact(f.secret, opts))}`,
+    `  ${' '.repeat(8)} ${c.dim(f.ruleId)} ${c.dim('·')} ${f.remediation}`,
+  ];
+}
+
+function summary(result: ScanResult, c: Colors): string {
+  const { stats, findings } = result;
+  const scanned = `${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) scanned in ${(stats.durationMs / 1000).toFixed(2)} s`;
+  const skippedByReason = new Map<string, number>();
+  for (const s of result.skipped) skippedByReason.set(s.reason, (skippedByReason.get(s.reason) ?? 0) + 1);
+  const skipped =
+    stats.skipped > 0
+      ? ` · ${stats.skipped} skipped (${[...skippedByReason].map(([reason, n]) => `${n} ${reason.replace('-', ' ')}`).join(', ')})`
+      : '';
+  if (findings.length === 0) return `${c.green('✓ No secrets found')} · ${scanned}${skipped}`;
+  const files = new Set(findings.map((f) => f.origin.path)).size;
+  const bySeverity = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  return `${c.red(c.bold(`✗ ${plural(findings.length, 'finding')}`))} (${bySeverity}) in ${plural(files, 'file')} · ${scanned}${skipped}`;
+}
+
+/** Findings grouped by file, in the order they arrive (sorted by the scan). */
+export function text(result: ScanResult, opts: ReportOptions): string {
+  const c = pc.createColors(opts.color);
+  const out: string[] = [];
+  let currentPath: string | undefined;
+  for (const f of result.findings) {
+    if (f.origin.path !== currentPath) {
+      if (currentPath !== undefined) out.push('');
+      currentPath = f.origin.path;
+      out.push(c.underline(displayPath(currentPath, opts)));
+    }
+    out.push(...findingLines(f, c, opts));
+  }
+  if (out.length > 0) out.push('');
+  out.push(summary(result, c));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,59 @@
+import { KeyscanError } from '../errors.js';
+import type { Rule } from '../types.js';
+import type { RuleDefinition } from './definition.js';
+
+const DEFAULT_WINDOW = 320;
+
+/** Compiles a regex written for keyscan; a leading `(?i)` (the gitleaks habit) becomes the `i` flag. */
+export function compileRegex(source: string, flags: string, where: string): RegExp {
+  let pattern = source;
+  let extra = '';
+  if (pattern.startsWith('(?i)')) {
+    pattern = pattern.slice(4);
+    extra = 'i';
+  }
+  try {
+    return new RegExp(pattern, flags + extra);
+  } catch (err) {
+    throw new KeyscanError('RULES', `${where}: invalid regex: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function captureGroups(regex: RegExp): number {
+  return new RegExp(`${regex.source}|`, regex.flags.replace(/[gyd]/g, '')).exec('')!.length - 1;
+}
+
+export function compileRule(def: RuleDefinition): Rule {
+  const where = `${def.source}: rule ${def.id}`;
+  // d: group offsets, so line and column point at the secret and not at its keyword.
+  const regex = compileRegex(def.regex, 'gd', `${where}: regex`);
+  const groups = captureGroups(regex);
+  const secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
+  if (secretGroup > groups) throw new KeyscanError('RULES', `${where}: secretGroup ${secretGroup} but the regex has ${groups} groups`);
+  const allow = def.allowlist;
+  return {
+    id: def.id,
+    provider: def.provider,
+    title: def.description,
+    description: def.description,
+    severity: def.severity,
+    remediation: def.remediation,
+    validator: def.validator,
+    keywords: [...new Set(def.keywords.map((k) => k.toLowerCase()))],
+    regex,
+    secretGroup,
+    entropy: def.entropy,
+    path: def.path === undefined ? undefined : compileRegex(def.path, '', `${where}: path`),
+    checksum: def.checksum,
+    windowAfter: def.window ?? DEFAULT_WINDOW,
+    allowlist: {
+      regexes: (allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: allowlist.regexes[${i}]`)),
+      regexTarget: allow?.regexTarget ?? 'secret',
+      stopwords: (allow?.stopwords ?? []).map((s) => s.toLowerCase()),
+      paths: (allow?.paths ?? []).map((r, i) => compileRegex(r, '', `${where}: allowlist.paths[${i}]`)),
+    },
+    examples: def.examples,
+    negatives: def.negatives,
+    source: def.source,
+  };
+}

@@ -1,0 +1,141 @@
+import { KeyscanError } from '../errors.js';
+import { SEVERITIES, type Checksum, type Severity } from '../types.js';
+
+/** A rule as written in TOML: plain data, so it crosses to worker threads as it is. */
+export interface RuleDefinition {
+  readonly id: string;
+  readonly provider: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly remediation: string;
+  readonly validator?: string | undefined;
+  readonly regex: string;
+  readonly secretGroup?: number | undefined;
+  readonly entropy?: number | undefined;
+  readonly keywords: readonly string[];
+  readonly path?: string | undefined;
+  readonly checksum?: Checksum | undefined;
+  readonly window?: number | undefined;
+  readonly allowlist?: AllowlistDefinition | undefined;
+  readonly examples: readonly { readonly text: string; readonly secret: string }[];
+  readonly negatives: readonly string[];
+  readonly source: string;
+}
+
+export interface AllowlistDefinition {
+  readonly regexes?: readonly string[];
+  readonly regexTarget?: 'secret' | 'match' | 'line';
+  readonly stopwords?: readonly string[];
+  readonly paths?: readonly string[];
+}
+
+const CHECKSUMS: readonly Checksum[] = ['github-crc32', 'npm-crc32', 'jwt'];
+const RULE_KEYS = new Set([
+  'id', 'provider', 'description', 'severity', 'remediation', 'validator', 'regex', 'secretGroup',
+  'entropy', 'keywords', 'path', 'checksum', 'window', 'allowlist', 'examples', 'negatives',
+]);
+const ALLOWLIST_KEYS = new Set(['regexes', 'regexTarget', 'stopwords', 'paths', 'description']);
+
+type Table = Record<string, unknown>;
+
+function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/**
+ * Checks one `[[rules]]` table and returns it typed. `where` names the file and rule for messages,
+ * so a bad rule file says exactly which key to fix.
+ */
+export function parseRuleTable(table: unknown, source: string, index: number): RuleDefinition {
+  const where = (key?: string): string => {
+    const id = isTable(table) && typeof table['id'] === 'string' ? table['id'] : `#${index + 1}`;
+    return `${source}: rule ${id}${key ? `: ${key}` : ''}`;
+  };
+  const fail = (key: string, what: string): never => {
+    throw new KeyscanError('RULES', `${where(key)} ${what}`);
+  };
+  if (!isTable(table)) fail('', 'must be a table');
+  const t = table as Table;
+  for (const key of Object.keys(t)) if (!RULE_KEYS.has(key)) fail(key, 'is not a known rule key');
+
+  const str = (key: string, required: boolean): string | undefined => {
+    const v = t[key];
+    if (v === undefined) return required ? fail(key, 'is required') : undefined;
+    if (typeof v !== 'string' || (required && v.trim() === '')) return fail(key, 'must be a non-empty string');
+    return v;
+  };
+  const strings = (key: string, from: Table = t): string[] => {
+    const v = from[key];
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) return fail(key, 'must be an array of strings');
+    return v as string[];
+  };
+  const num = (key: string): number | undefined => {
+    const v = t[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' && typeof v !== 'bigint') return fail(key, 'must be a number');
+    return Number(v);
+  };
+
+  const id = str('id', true)!;
+  if (!/^[a-z0-9][a-z0-9._/-]*$/.test(id)) fail('id', 'must be lower-case letters, digits, ".", "_", "/" or "-"');
+  const severity = str('severity', true)! as Severity;
+  if (!SEVERITIES.includes(severity)) fail('severity', `must be one of ${SEVERITIES.join(', ')}`);
+  const checksum = str('checksum', false) as Checksum | undefined;
+  if (checksum !== undefined && !CHECKSUMS.includes(checksum)) fail('checksum', `must be one of ${CHECKSUMS.join(', ')}`);
+  const keywords = strings('keywords');
+  if (keywords.length === 0) fail('keywords', 'must list at least one keyword');
+  if (keywords.some((k) => k.length < 2)) fail('keywords', 'must each be at least 2 characters');
+
+  const examples = ((): { text: string; secret: string }[] => {
+    const v = t['examples'];
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) return fail('examples', 'must be an array of { text, secret } tables');
+    return v.map((e, i) => {
+      if (!isTable(e) || typeof e['text'] !== 'string' || typeof e['secret'] !== 'string')
+        return fail(`examples[${i}]`, 'must be a table with string keys text and secret');
+      return { text: e['text'], secret: e['secret'] };
+    });
+  })();
+
+  let allowlist: AllowlistDefinition | undefined;
+  if (t['allowlist'] !== undefined) {
+    const a = t['allowlist'];
+    if (!isTable(a)) return fail('allowlist', 'must be a table');
+    for (const key of Object.keys(a)) if (!ALLOWLIST_KEYS.has(key)) fail(`allowlist.${key}`, 'is not a known allowlist key');
+    const regexTarget = a['regexTarget'] ?? 'secret';
+    if (regexTarget !== 'secret' && regexTarget !== 'match' && regexTarget !== 'line')
+      fail('allowlist.regexTarget', 'must be "secret", "match" or "line"');
+    allowlist = {
+      regexes: strings('regexes', a),
+      regexTarget: regexTarget as 'secret' | 'match' | 'line',
+      stopwords: strings('stopwords', a),
+      paths: strings('paths', a),
+    };
+  }
+
+  const secretGroup = num('secretGroup');
+  if (secretGroup !== undefined && (!Number.isInteger(secretGroup) || secretGroup < 0)) fail('secretGroup', 'must be a whole number');
+  const window = num('window');
+  if (window !== undefined && (!Number.isInteger(window) || window < 16 || window > 65536)) fail('window', 'must be a whole number from 16 to 65536');
+
+  return {
+    id,
+    provider: str('provider', true)!,
+    description: str('description', true)!,
+    severity,
+    remediation: str('remediation', true)!,
+    validator: str('validator', false),
+    regex: str('regex', true)!,
+    secretGroup,
+    entropy: num('entropy'),
+    keywords,
+    path: str('path', false),
+    checksum,
+    window,
+    allowlist,
+    examples,
+    negatives: strings('negatives'),
+    source,
+  };
+}

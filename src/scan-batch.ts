@@ -1,0 +1,50 @@
+import { detect, type RuleSet } from './detect/detect.js';
+import { Secret } from './secret.js';
+import { readFileFragment, type FileEntry, type ReadOutcome } from './sources/files.js';
+import type { SecretFinding, Skipped } from './types.js';
+
+export interface BatchRequest {
+  readonly id: number;
+  readonly files: readonly FileEntry[];
+}
+
+/** An accumulator: a batch's findings, skips and counts. */
+export interface BatchOutcome {
+  findings: SecretFinding[];
+  skipped: Skipped[];
+  files: number;
+  bytes: number;
+}
+
+export type PlainFinding = Omit<SecretFinding, 'secret'> & { readonly secret: string };
+
+export function toPlainFinding(finding: SecretFinding): PlainFinding {
+  return { ...finding, secret: finding.secret.reveal() };
+}
+
+export function fromPlainFinding(plain: PlainFinding): SecretFinding {
+  return { ...plain, secret: new Secret(plain.secret) };
+}
+
+/** Reads a batch with the next file's read under way while the current one is scanned. */
+export async function readBatch(files: readonly FileEntry[], set: RuleSet, maxFileSize: number): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
+  let next: Promise<ReadOutcome> | undefined = files[0] ? readFileFragment(files[0], maxFileSize) : undefined;
+  for (let i = 0; next !== undefined; i++) {
+    const current = await next;
+    next = files[i + 1] ? readFileFragment(files[i + 1]!, maxFileSize) : undefined;
+    addOutcome(outcome, current, set);
+  }
+  return outcome;
+}
+
+export function addOutcome(outcome: BatchOutcome, read: ReadOutcome, set: RuleSet): BatchOutcome {
+  if (read.kind === 'skipped') {
+    outcome.skipped.push(read.skipped);
+    return outcome;
+  }
+  outcome.files++;
+  outcome.bytes += read.bytes;
+  for (const finding of detect(read.fragment, set)) outcome.findings.push(finding);
+  return outcome;
+}

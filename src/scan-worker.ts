@@ -1,0 +1,17 @@
+// Runs in a worker thread: reads the files of each batch and detects in them. Findings cross
+// back as plain records (the Secret's value revealed), since postMessage drops #private fields.
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildRuleSet } from './detect/detect.js';
+import { compileRule } from './rules/compile.js';
+import type { RuleDefinition } from './rules/definition.js';
+import { readBatch, toPlainFinding, type BatchRequest } from './scan-batch.js';
+
+const { definitions, maxFileSize } = workerData as { definitions: RuleDefinition[]; maxFileSize: number };
+const set = buildRuleSet(definitions.map(compileRule));
+
+parentPort!.on('message', (request: BatchRequest) => {
+  readBatch(request.files, set, maxFileSize).then(
+    (outcome) => parentPort!.postMessage({ id: request.id, ...outcome, findings: outcome.findings.map(toPlainFinding) }),
+    (err: unknown) => parentPort!.postMessage({ id: request.id, error: String((err as Error)?.stack ?? err) }),
+  );
+});

@@ -1,0 +1,144 @@
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { buildRuleSet, detect, type RuleSet } from './detect/detect.js';
+import { KeyscanError } from './errors.js';
+import { createPool } from './pool.js';
+import { compileRule } from './rules/compile.js';
+import type { RuleDefinition } from './rules/definition.js';
+import { addOutcome, readBatch, type BatchOutcome } from './scan-batch.js';
+import { entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
+import { readStdinFragment } from './sources/stdin.js';
+import type { Finding, ScanResult } from './types.js';
+
+export interface ScanRequest {
+  /** Absolute paths of files and directories, or '-' for standard input. */
+  readonly targets: readonly string[];
+  readonly cwd: string;
+  readonly stdin: Readable;
+  readonly rules: readonly RuleDefinition[];
+  readonly maxFileSize: number;
+  /** Worker threads for file scans; 0 scans in this thread, 'auto' one per core on large trees. */
+  readonly threads: number | 'auto';
+}
+
+/** Below this many files a scan stays in one thread: starting workers would cost more than it saves. */
+const POOL_THRESHOLD_FILES = 96;
+const BATCH_FILES = 24;
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  const pa = a.origin.path;
+  const pb = b.origin.path;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return a.at.line - b.at.line || a.at.column - b.at.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+async function* targetFiles(targets: readonly string[], cwd: string, outcome: BatchOutcome): AsyncGenerator<FileEntry> {
+  const dirs = targets.filter((t) => t !== '-');
+  for (const target of dirs) {
+    const info = await stat(target);
+    if (!info.isDirectory()) {
+      yield entryForFile(target, cwd);
+      continue;
+    }
+    // One directory: paths relative to it. Several: relative to the working directory, to tell them apart.
+    const prefix = dirs.length === 1 ? '' : `${toPosix(relative(cwd, target)) || '.'}/`;
+    for await (const event of walkDirectory(target)) {
+      if (event.kind === 'skipped') outcome.skipped.push({ ...event.skipped, path: prefix + event.skipped.path });
+      else yield prefix === '' ? event.file : { abs: event.file.abs, rel: prefix + event.file.rel };
+    }
+  }
+}
+
+async function checkTargets(targets: readonly string[]): Promise<void> {
+  for (const target of targets) {
+    if (target === '-') continue;
+    try {
+      await stat(target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new KeyscanError('USAGE', code === 'ENOENT' ? `no such file or directory: ${target}` : `cannot scan ${target}: ${code ?? String(err)}`, { cause: err });
+    }
+  }
+}
+
+function useThreads(request: ScanRequest): number {
+  if (request.threads === 'auto') {
+    // Workers run the compiled dist/; under a TypeScript test runner there is none.
+    if (import.meta.url.endsWith('.ts')) return 0;
+    return Math.max(1, Math.min(availableParallelism(), 8));
+  }
+  return request.threads;
+}
+
+export async function scan(request: ScanRequest): Promise<ScanResult> {
+  const started = performance.now();
+  await checkTargets(request.targets);
+  const set: RuleSet = buildRuleSet(request.rules.map(compileRule));
+  const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
+
+  if (request.targets.includes('-')) {
+    const { fragment, bytes } = await readStdinFragment(request.stdin);
+    outcome.files++;
+    outcome.bytes += bytes;
+    outcome.findings.push(...detect(fragment, set));
+  }
+
+  const threads = useThreads(request);
+  const files = targetFiles(request.targets, request.cwd, outcome);
+  // Small scans (a hook, a single file) stay in this thread; a pool starts once the walk proves large.
+  const head: FileEntry[] = [];
+  for await (const file of files) {
+    head.push(file);
+    if (threads > 0 && head.length >= POOL_THRESHOLD_FILES) break;
+  }
+  if (threads === 0 || head.length < POOL_THRESHOLD_FILES) {
+    const rest: FileEntry[] = [];
+    for await (const file of files) rest.push(file);
+    mergeInto(outcome, await readBatch([...head, ...rest], set, request.maxFileSize));
+  } else {
+    const pool = createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize });
+    let batch: FileEntry[] = [];
+    const all = async function* (): AsyncGenerator<FileEntry> {
+      yield* head;
+      yield* files;
+    };
+    try {
+      for await (const file of all()) {
+        batch.push(file);
+        if (batch.length >= BATCH_FILES) {
+          await pool.submit(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) await pool.submit(batch);
+    } finally {
+      mergeInto(outcome, await pool.drain());
+    }
+  }
+
+  outcome.findings.sort(compareFindings);
+  outcome.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    findings: outcome.findings,
+    skipped: outcome.skipped,
+    stats: {
+      files: outcome.files,
+      bytes: outcome.bytes,
+      skipped: outcome.skipped.length,
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+function mergeInto(into: BatchOutcome, from: BatchOutcome): void {
+  for (const f of from.findings) into.findings.push(f);
+  for (const s of from.skipped) into.skipped.push(s);
+  into.files += from.files;
+  into.bytes += from.bytes;
+}

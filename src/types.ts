@@ -1,0 +1,100 @@
+import type { Secret } from './secret.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Where a fragment's text came from. `path` is relative to the scan root, with `/` separators. */
+export type Origin =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'stdin'; readonly path: string };
+
+/** Text plus where it came from; `lineOffset` is the line number of its first line minus one. */
+export interface Fragment {
+  readonly text: string;
+  readonly origin: Origin;
+  readonly lineOffset: number;
+}
+
+/** 1-based; columns count UTF-16 code units, as SARIF's default columnKind does. */
+export interface Location {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+export interface RuleExample {
+  readonly text: string;
+  readonly secret: string;
+}
+
+export interface RuleAllowlist {
+  readonly regexes: readonly RegExp[];
+  /** What `regexes` test: the secret (default), the whole match or the line. */
+  readonly regexTarget: 'secret' | 'match' | 'line';
+  readonly stopwords: readonly string[];
+  readonly paths: readonly RegExp[];
+}
+
+export type Checksum = 'github-crc32' | 'npm-crc32' | 'jwt';
+
+export interface Rule {
+  readonly id: string;
+  readonly provider: string;
+  readonly title: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly remediation: string;
+  readonly validator: string | undefined;
+  /** Lower-case; the rule runs only where one of them occurs. */
+  readonly keywords: readonly string[];
+  readonly regex: RegExp;
+  readonly secretGroup: number;
+  readonly entropy: number | undefined;
+  readonly path: RegExp | undefined;
+  readonly checksum: Checksum | undefined;
+  /** How far past a keyword hit (in UTF-16 units) the regex may reach; multi-line rules need more. */
+  readonly windowAfter: number;
+  readonly allowlist: RuleAllowlist;
+  readonly examples: readonly RuleExample[];
+  readonly negatives: readonly string[];
+  /** Which file defined it, for messages. */
+  readonly source: string;
+}
+
+export type Finding = SecretFinding;
+
+export interface SecretFinding {
+  readonly kind: 'secret';
+  readonly ruleId: string;
+  readonly title: string;
+  readonly provider: string;
+  readonly severity: Severity;
+  readonly remediation: string;
+  readonly secret: Secret;
+  readonly origin: Origin;
+  readonly at: Location;
+  readonly fingerprint: string;
+}
+
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'special';
+
+export interface Skipped {
+  readonly path: string;
+  readonly reason: SkipReason;
+  readonly detail: string;
+}
+
+export interface ScanStats {
+  readonly files: number;
+  readonly bytes: number;
+  readonly skipped: number;
+  readonly durationMs: number;
+}
+
+export interface ScanResult {
+  readonly findings: readonly Finding[];
+  readonly stats: ScanStats;
+  /** Files not scanned and why; binary and over-size files are expected, the rest are warnings. */
+  readonly skipped: readonly Skipped[];
+}
