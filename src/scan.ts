@@ -55,14 +55,15 @@ async function* targetFiles(targets: readonly string[], cwd: string, outcome: Ba
   }
 }
 
-async function checkTargets(targets: readonly string[]): Promise<void> {
+async function checkTargets(targets: readonly string[], cwd: string): Promise<void> {
   for (const target of targets) {
     if (target === '-') continue;
     try {
       await stat(target);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new KeyscanError('USAGE', code === 'ENOENT' ? `no such file or directory: ${target}` : `cannot scan ${target}: ${code ?? String(err)}`, { cause: err });
+      const shown = toPosix(relative(cwd, target)) || '.';
+      throw new KeyscanError('USAGE', code === 'ENOENT' ? `no such file or directory: ${shown}` : `cannot scan ${shown}: ${code ?? String(err)}`, { cause: err });
     }
   }
 }
@@ -78,7 +79,7 @@ function useThreads(request: ScanRequest): number {
 
 export async function scan(request: ScanRequest): Promise<ScanResult> {
   const started = performance.now();
-  await checkTargets(request.targets);
+  await checkTargets(request.targets, request.cwd);
   const set: RuleSet = buildRuleSet(request.rules.map(compileRule));
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
 
@@ -91,25 +92,22 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
 
   const threads = useThreads(request);
   const files = targetFiles(request.targets, request.cwd, outcome);
-  // Small scans (a hook, a single file) stay in this thread; a pool starts once the walk proves large.
+  // Small scans (a hook, a single file) stay in this thread; a pool starts once the walk proves
+  // large. next() by hand: breaking out of for-await would close the walk.
   const head: FileEntry[] = [];
-  for await (const file of files) {
-    head.push(file);
+  let step = await files.next();
+  for (; !step.done; step = await files.next()) {
+    head.push(step.value);
     if (threads > 0 && head.length >= POOL_THRESHOLD_FILES) break;
   }
-  if (threads === 0 || head.length < POOL_THRESHOLD_FILES) {
-    const rest: FileEntry[] = [];
-    for await (const file of files) rest.push(file);
-    mergeInto(outcome, await readBatch([...head, ...rest], set, request.maxFileSize));
+  if (step.done) {
+    mergeInto(outcome, await readBatch(head, set, request.maxFileSize));
   } else {
     const pool = createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize });
-    let batch: FileEntry[] = [];
-    const all = async function* (): AsyncGenerator<FileEntry> {
-      yield* head;
-      yield* files;
-    };
     try {
-      for await (const file of all()) {
+      for (let i = 0; i < head.length; i += BATCH_FILES) await pool.submit(head.slice(i, i + BATCH_FILES));
+      let batch: FileEntry[] = [];
+      for await (const file of files) {
         batch.push(file);
         if (batch.length >= BATCH_FILES) {
           await pool.submit(batch);

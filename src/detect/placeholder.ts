@@ -3,7 +3,7 @@
 // key body only rarely spells one by chance.
 const WORDS = ['example', 'sample', 'your', 'placeholder', 'dummy', 'redacted', 'changeme', 'change_me', 'insert', 'replace', 'fake', 'xxxx', 'here'];
 const WORD_VARIANTS = WORDS.flatMap((w) => [w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)]);
-const TEMPLATE_MARKS = ['${', '{{', '}}', '%s', '%(', '****', '....', '…', 'process.env', 'import.meta.env', 'os.getenv', 'os.environ', 'getenv(', 'env(', 'ENV[', 'ENV.fetch', 'secrets.', '$(', '](', '<%'];
+const TEMPLATE_MARKS = ['${', '{{', '}}', '%s', '%(', '****', '...', '…', 'process.env', 'import.meta.env', 'os.getenv', 'os.environ', 'getenv(', 'env(', 'ENV[', 'ENV.fetch', 'secrets.', '$(', '](', '<%'];
 
 /** Strips a token prefix such as `sk-proj-`, `ghp_` or `xoxb-` so only the random body is judged. */
 function bodyOf(secret: string): string {
