@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -11,7 +11,7 @@ import type { ReportOptions } from './report/options.js';
 import { rulesJson, rulesText } from './report/rules.js';
 import { text } from './report/text.js';
 import { loadBuiltinRules } from './rules/load.js';
-import { scan } from './scan.js';
+import { scan, scanGit } from './scan.js';
 import type { ScanResult } from './types.js';
 import { packageVersion } from './version.js';
 
@@ -22,6 +22,7 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly isTTY: boolean;
+  readonly stderrIsTTY: boolean;
 }
 
 export type ExitCode = 0 | 1 | 2;
@@ -55,17 +56,53 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
   for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
 
   const dirTargets = targets.filter((t) => t !== '-');
-  const single = dirTargets.length === 1 ? dirTargets[0]! : undefined;
-  const displayRoot = single !== undefined && !isAbsolute(opts.paths[0]!) ? relative(io.cwd, single) : single ?? '';
+  // file paths are relative to a single scanned directory; show them from where the user stands
+  const single = dirTargets.length === 1 && opts.paths.length === 1 && statSync(dirTargets[0]!).isDirectory() ? dirTargets[0]! : undefined;
+  const displayRoot = single === undefined ? '' : isAbsolute(opts.paths[0]!) ? single : relative(io.cwd, single);
+  await emit(reportOf(result, opts, io, displayRoot), opts, io);
+  return result.findings.length > 0 ? 1 : 0;
+}
+
+function reportOf(result: ScanResult, opts: Options, io: Io, displayRoot: string): string {
   const reportOptions: ReportOptions = {
     showSecrets: opts.showSecrets,
     color: useColor(opts, io),
-    displayRoot: opts.paths.length === 1 ? displayRoot : '',
+    displayRoot,
     version: packageVersion(),
   };
-  const report = opts.format === 'json' ? json(result, reportOptions) : text(result, reportOptions);
+  return opts.format === 'json' ? json(result, reportOptions) : text(result, reportOptions);
+}
+
+async function emit(report: string, opts: Options, io: Io): Promise<void> {
   if (opts.output !== undefined) await writeFile(resolve(io.cwd, opts.output), report);
   else io.stdout(report);
+}
+
+/** A progress line for people watching a terminal; never in CI logs or machine output. */
+function progressPrinter(io: Io): ((p: { commits: number; bytes: number }) => void) | undefined {
+  if (!io.stderrIsTTY || io.env['CI'] !== undefined) return undefined;
+  const started = Date.now();
+  let last = 0;
+  return ({ commits, bytes }) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    io.stderr(`\rkeyscan: ${commits} commits, ${(bytes / 1048576).toFixed(1)} MB, ${((now - started) / 1000).toFixed(1)} s`);
+  };
+}
+
+async function runGit(opts: Options, io: Io): Promise<ExitCode> {
+  const onProgress = opts.command === 'git' ? progressPrinter(io) : undefined;
+  const result = await scanGit({
+    mode: opts.command === 'staged' ? 'staged' : 'history',
+    cwd: io.cwd,
+    rules: loadBuiltinRules(),
+    history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
+    ...(onProgress ? { onProgress } : {}),
+  });
+  if (onProgress) io.stderr('\r\u001b[K');
+  // paths in git modes are relative to the top of the work tree; show them from where we stand
+  await emit(reportOf(result, opts, io, relative(io.cwd, result.root)), opts, io);
   return result.findings.length > 0 ? 1 : 0;
 }
 
@@ -86,6 +123,9 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       }
       case 'scan':
         return await runScan(opts, io);
+      case 'staged':
+      case 'git':
+        return await runGit(opts, io);
     }
   } catch (err) {
     io.stderr(oneLine(err, argv.includes('--debug')));
@@ -111,5 +151,6 @@ if (isMain()) {
     env: process.env,
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
   });
 }

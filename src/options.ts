@@ -5,8 +5,8 @@ import { DEFAULT_MAX_FILE_SIZE } from './sources/files.js';
 export type Format = 'text' | 'json';
 const FORMATS: readonly Format[] = ['text', 'json'];
 
-export type Command = 'scan' | 'rules' | 'help' | 'version';
-const COMMANDS: readonly string[] = ['scan', 'rules'];
+export type Command = 'scan' | 'staged' | 'git' | 'rules' | 'help' | 'version';
+const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'rules'];
 
 export interface Options {
   readonly command: Command;
@@ -19,9 +19,15 @@ export interface Options {
   readonly maxFileSize: number;
   readonly threads: number | 'auto';
   readonly debug: boolean;
+  /** keyscan git: revisions and ranges (empty: every ref). */
+  readonly revisions: readonly string[];
+  readonly since: string | undefined;
+  readonly maxCommits: number | undefined;
 }
 
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
+       keyscan staged [options]                  scan what the next commit adds (the pre-commit hook)
+       keyscan git [<range>...] [options]        scan the lines commits added (default: every ref)
        keyscan rules [--format json]             list the built-in rules
 
 Options:
@@ -33,6 +39,12 @@ Options:
       --max-file-size <size> skip larger files (default: 10MB; accepts 500KB, 2MB, 1GB or bytes)
       --threads <n>          worker threads for large trees (default: one per core; 0: none)
       --debug                print stack traces on errors
+
+keyscan git:
+      --since <date>         only commits after this date (as git log --since takes it)
+      --max-commits <n>      only the newest n commits
+      --branch <ref>         commits reachable from this ref
+      --all                  commits reachable from any ref (the default without a range)
   -h, --help                 this help
   -V, --version              print the version
 
@@ -64,6 +76,10 @@ export function parseOptions(argv: readonly string[]): Options {
         'max-file-size': { type: 'string' },
         threads: { type: 'string' },
         debug: { type: 'boolean' },
+        since: { type: 'string' },
+        'max-commits': { type: 'string' },
+        branch: { type: 'string', multiple: true },
+        all: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -82,7 +98,20 @@ export function parseOptions(argv: readonly string[]): Options {
     command = positionals[0] as Command;
     positionals = positionals.slice(1);
   }
-  if (command === 'rules' && positionals.length > 0) throw new KeyscanError('USAGE', `keyscan rules takes no paths (see keyscan --help)`);
+  if ((command === 'rules' || command === 'staged') && positionals.length > 0)
+    throw new KeyscanError('USAGE', `keyscan ${command} takes no paths (see keyscan --help)`);
+  const gitOnly = (['since', 'max-commits', 'branch', 'all'] as const).find((k) => values[k] !== undefined);
+  if (gitOnly !== undefined && command !== 'git') throw new KeyscanError('USAGE', `--${gitOnly} goes with keyscan git (see keyscan --help)`);
+  let maxCommits: number | undefined;
+  if (values['max-commits'] !== undefined) {
+    maxCommits = Number(values['max-commits']);
+    if (!Number.isInteger(maxCommits) || maxCommits < 1)
+      throw new KeyscanError('USAGE', `--max-commits takes a whole number from 1, not ${JSON.stringify(values['max-commits'])}`);
+  }
+  const revisions = command === 'git' ? [...positionals, ...(values.branch ?? [])] : [];
+  if (values.all && revisions.length > 0) throw new KeyscanError('USAGE', '--all scans every ref: give it no range or --branch');
+  for (const rev of revisions)
+    if (rev.startsWith('-')) throw new KeyscanError('USAGE', `not a revision: ${rev}`);
 
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new KeyscanError('USAGE', `unknown format ${JSON.stringify(values.format)}: use ${FORMATS.join(' or ')}`);
@@ -94,7 +123,10 @@ export function parseOptions(argv: readonly string[]): Options {
   }
   return {
     command,
-    paths: positionals.length > 0 ? positionals : ['.'],
+    paths: command === 'scan' && positionals.length > 0 ? positionals : ['.'],
+    revisions,
+    since: values.since,
+    maxCommits,
     format,
     output: values.output,
     showSecrets: values['show-secrets'] ?? false,

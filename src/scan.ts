@@ -9,6 +9,8 @@ import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { addOutcome, readBatch, type BatchOutcome } from './scan-batch.js';
 import { entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
+import { historyFragments, repoRoot, stagedFragments, type HistoryOptions } from './sources/git.js';
+import { createPathFilter } from './sources/ignore-rules.js';
 import { readStdinFragment } from './sources/stdin.js';
 import type { Finding, ScanResult } from './types.js';
 
@@ -123,6 +125,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   outcome.findings.sort(compareFindings);
   outcome.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
+    mode: 'files',
     findings: outcome.findings,
     skipped: outcome.skipped,
     stats: {
@@ -139,4 +142,81 @@ function mergeInto(into: BatchOutcome, from: BatchOutcome): void {
   for (const s of from.skipped) into.skipped.push(s);
   into.files += from.files;
   into.bytes += from.bytes;
+}
+
+export interface GitScanRequest {
+  readonly mode: 'staged' | 'history';
+  readonly cwd: string;
+  readonly rules: readonly RuleDefinition[];
+  readonly history?: Omit<HistoryOptions, 'onCommit'>;
+  /** Called after each commit in history mode; cheap enough to call per commit. */
+  readonly onProgress?: (progress: { commits: number; bytes: number }) => void;
+}
+
+/**
+ * Scans what the next commit adds, or the lines commits added. A key kept in a file over many
+ * commits is reported once, at the commit that introduced it (history is read oldest first).
+ */
+export async function scanGit(request: GitScanRequest): Promise<ScanResult & { root: string }> {
+  const started = performance.now();
+  const root = await repoRoot(request.cwd);
+  const set = buildRuleSet(request.rules.map(compileRule));
+  const isIgnored = createPathFilter(root, ['.keyscanignore']);
+  let commits = 0;
+  let bytes = 0;
+  const fragments =
+    request.mode === 'staged'
+      ? stagedFragments(root)
+      : historyFragments(root, {
+          ...(request.history ?? { revisions: [] }),
+          onCommit: () => {
+            commits++;
+            request.onProgress?.({ commits, bytes });
+          },
+        });
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  let lastPath: string | undefined;
+  let diffs = 0;
+  for await (const fragment of fragments) {
+    const path = fragment.origin.path;
+    if (await isIgnored(path)) continue;
+    if (path !== lastPath) {
+      diffs++;
+      lastPath = path;
+    }
+    bytes += fragment.text.length;
+    for (const finding of detect(fragment, set)) {
+      // fingerprint = rule, file and secret hash: the same key in the same file is one finding
+      if (reported.has(finding.fingerprint)) continue;
+      reported.add(finding.fingerprint);
+      findings.push(finding);
+    }
+  }
+  findings.sort(request.mode === 'history' ? compareByCommitOrder(findings) : compareFindings);
+  return {
+    root,
+    mode: request.mode,
+    findings,
+    skipped: [],
+    stats: {
+      files: diffs,
+      bytes,
+      skipped: 0,
+      durationMs: Math.round(performance.now() - started),
+      ...(request.mode === 'history' ? { commits } : {}),
+    },
+  };
+}
+
+/** History findings keep the order commits were read in (oldest first), then file and line. */
+function compareByCommitOrder(findings: readonly Finding[]): (a: Finding, b: Finding) => number {
+  const order = new Map<Finding, number>();
+  findings.forEach((f, i) => order.set(f, i));
+  return (a, b) => {
+    const ca = a.origin.kind === 'commit' ? a.origin.commit : '';
+    const cb = b.origin.kind === 'commit' ? b.origin.commit : '';
+    if (ca !== cb) return order.get(a)! - order.get(b)!;
+    return compareFindings(a, b);
+  };
 }

@@ -4,9 +4,21 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** Where a fragment's text came from. `path` is relative to the scan root, with `/` separators. */
+export interface CommitInfo {
+  readonly commit: string;
+  readonly author: string;
+  readonly email: string;
+  /** ISO 8601, the author date. */
+  readonly date: string;
+  /** First line of the message. */
+  readonly message: string;
+}
+
 export type Origin =
   | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'stdin'; readonly path: string };
+  | { readonly kind: 'stdin'; readonly path: string }
+  | { readonly kind: 'staged'; readonly path: string }
+  | ({ readonly kind: 'commit'; readonly path: string } & CommitInfo);
 
 /** Text plus where it came from; `lineOffset` is the line number of its first line minus one. */
 export interface Fragment {
@@ -86,13 +98,19 @@ export interface Skipped {
 }
 
 export interface ScanStats {
+  /** Files scanned; in git modes, file diffs. */
   readonly files: number;
+  /** Commits read, in history mode. */
+  readonly commits?: number;
   readonly bytes: number;
   readonly skipped: number;
   readonly durationMs: number;
 }
 
+export type ScanMode = 'files' | 'staged' | 'history';
+
 export interface ScanResult {
+  readonly mode: ScanMode;
   readonly findings: readonly Finding[];
   readonly stats: ScanStats;
   /** Files not scanned and why; binary and over-size files are expected, the rest are warnings. */

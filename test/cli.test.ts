@@ -282,3 +282,22 @@ describe('bad inputs: a clear message, and the scan goes on', () => {
   });
 });
 
+
+describe('keyscan rules', () => {
+  test('lists every rule as a table and as JSON', async () => {
+    const root = tempTree();
+    const table = await runBuiltCli(['rules'], { cwd: root });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^ID\s+PROVIDER\s+SEVERITY\s+VALIDATOR\s+TITLE/);
+    expect(table.stdout).toMatch(/openai-project-key\s+openai\s+critical\s+openai/);
+    const json = await runBuiltCli(['rules', '--format', 'json'], { cwd: root });
+    const doc = JSON.parse(json.stdout) as { rules: { id: string; provider: string; severity: string; validator: string | null }[] };
+    expect(doc.rules.find((r) => r.id === 'openai-project-key')).toMatchObject({ provider: 'openai', severity: 'critical', validator: 'openai' });
+    expect(table.stdout).toContain(`${doc.rules.length} rules`);
+  });
+
+  test('takes no paths', async () => {
+    const run = await runBuiltCli(['rules', 'src'], { cwd: tempTree() });
+    expect(run.code).toBe(2);
+  });
+});

@@ -62,13 +62,26 @@ function pathOf(fragment: Fragment): string {
   return fragment.origin.path;
 }
 
-/** Most specific wins: a provider's rule over a generic one, then the longer keyword, then the longer secret. */
+/** Whether the secret carries one of the rule's keywords itself (a prefixed token), not just its context. */
+function isSelfIdentifying(c: Candidate, rule: Rule): boolean {
+  const lower = c.secret.toLowerCase();
+  return rule.keywords.some((k) => lower.includes(k));
+}
+
+/**
+ * Most specific wins: a provider's rule over a generic one, then a token that names itself (a
+ * prefix such as ghp_) over a value known only by its context, then the longer keyword, then the
+ * longer secret.
+ */
 function isMoreSpecific(a: Candidate, b: Candidate, rules: readonly Rule[]): boolean {
   const ra = rules[a.rule]!;
   const rb = rules[b.rule]!;
   const ga = ra.provider === 'generic' ? 0 : 1;
   const gb = rb.provider === 'generic' ? 0 : 1;
   if (ga !== gb) return ga > gb;
+  const sa = isSelfIdentifying(a, ra) ? 1 : 0;
+  const sb = isSelfIdentifying(b, rb) ? 1 : 0;
+  if (sa !== sb) return sa > sb;
   const ka = Math.max(...ra.keywords.map((k) => k.length));
   const kb = Math.max(...rb.keywords.map((k) => k.length));
   if (ka !== kb) return ka > kb;

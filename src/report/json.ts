@@ -2,6 +2,11 @@ import type { Finding, ScanResult } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { redact } from './redact.js';
 
+function commitFields(f: Finding) {
+  const o = f.origin;
+  return o.kind === 'commit' ? { commit: o.commit, author: o.author, email: o.email, date: o.date, message: o.message } : {};
+}
+
 function record(f: Finding, opts: ReportOptions) {
   return {
     ruleId: f.ruleId,
@@ -17,6 +22,7 @@ function record(f: Finding, opts: ReportOptions) {
     secret: redact(f.secret, opts),
     fingerprint: f.fingerprint,
     remediation: f.remediation,
+    ...commitFields(f),
   };
 }
 
@@ -27,6 +33,7 @@ export function json(result: ScanResult, opts: ReportOptions): string {
     tool: 'keyscan',
     version: opts.version,
     findings: result.findings.map((f) => record(f, opts)),
+    mode: result.mode,
     stats: { ...result.stats, skippedReasons },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

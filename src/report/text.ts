@@ -38,15 +38,35 @@ function displayPath(path: string, opts: ReportOptions): string {
 
 function findingLines(f: Finding, c: Colors, opts: ReportOptions): string[] {
   const where = `${f.at.line}:${f.at.column}`.padEnd(8);
+  const indent = ' '.repeat(10);
+  const lines = [`  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}  ${c.magenta(redact(f.secret, opts))}`];
+  const o = f.origin;
+  if (o.kind === 'commit') lines.push(`${indent} ${c.yellow(`commit ${o.commit.slice(0, 12)}`)} ${c.dim('·')} ${o.author} <${o.email}> ${c.dim('·')} ${o.date.slice(0, 10)} ${c.dim('·')} ${o.message}`);
+  lines.push(`${indent} ${c.dim(f.ruleId)} ${c.dim('·')} ${f.remediation}`);
+  return lines;
+}
+
+/** What a blocked commit needs to hear: how to fix it, how to mark a false positive, how to bypass. */
+function stagedAdvice(c: Colors): string[] {
   return [
-    `  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}  ${c.magenta(redact(f.secret, opts))}`,
-    `  ${' '.repeat(8)} ${c.dim(f.ruleId)} ${c.dim('·')} ${f.remediation}`,
+    '',
+    c.bold('This commit was blocked because it adds the secrets above.'),
+    '  Fix: remove each key from the file, load it from an environment variable or a secret manager,',
+    '       and rotate the key at its provider: a key that reached a commit may already be copied.',
+    '  A false positive? Add a comment containing keyscan:allow on its line, or list the path in .keyscanignore.',
+    `  To commit anyway: git commit --no-verify ${c.dim('(the key stays in history if you do)')}`,
   ];
 }
 
 function summary(result: ScanResult, c: Colors): string {
   const { stats, findings } = result;
-  const scanned = `${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) scanned in ${(stats.durationMs / 1000).toFixed(2)} s`;
+  const what =
+    result.mode === 'history'
+      ? `${plural(stats.commits ?? 0, 'commit')}, ${plural(stats.files, 'file change')}`
+      : result.mode === 'staged'
+        ? `${plural(stats.files, 'staged file')}`
+        : plural(stats.files, 'file');
+  const scanned = `${what} (${formatBytes(stats.bytes)}) scanned in ${(stats.durationMs / 1000).toFixed(2)} s`;
   const skippedByReason = new Map<string, number>();
   for (const s of result.skipped) skippedByReason.set(s.reason, (skippedByReason.get(s.reason) ?? 0) + 1);
   const skipped =
@@ -75,6 +95,7 @@ export function text(result: ScanResult, opts: ReportOptions): string {
     }
     out.push(...findingLines(f, c, opts));
   }
+  if (result.mode === 'staged' && result.findings.length > 0) out.push(...stagedAdvice(c));
   if (out.length > 0) out.push('');
   out.push(summary(result, c));
   return `${out.join('\n')}\n`;

@@ -13,20 +13,9 @@ export interface IgnoreLayer {
   readonly matcher: Ignore;
 }
 
-/** Reads the ignore files of one directory; undefined when it has none. */
+/** Reads the ignore files of one directory (and any extra files, such as .git/info/exclude). */
 export async function readIgnoreLayer(absDir: string, base: string, extraFiles: readonly string[] = []): Promise<IgnoreLayer | undefined> {
-  let matcher: Ignore | undefined;
-  for (const name of [...extraFiles, ...IGNORE_FILES.map((f) => `${absDir}/${f}`)]) {
-    let text: string;
-    try {
-      text = await readFile(name, 'utf8');
-    } catch {
-      continue; // absent or unreadable: nothing to honour
-    }
-    matcher ??= ignore({ allowRelativePaths: true });
-    matcher.add(text);
-  }
-  return matcher ? { base, matcher } : undefined;
+  return readNamedLayer(absDir, base, [...extraFiles, ...IGNORE_FILES]);
 }
 
 /**
@@ -43,4 +32,47 @@ export function isIgnored(layers: readonly IgnoreLayer[], rel: string): boolean 
     if (verdict.unignored) return false;
   }
   return false;
+}
+
+/**
+ * A filter for paths that do not come from a walk (staged files, files in commits): applies the
+ * named ignore files of every directory on the path, as the walk would, reading each directory's
+ * files once.
+ */
+export function createPathFilter(root: string, names: readonly string[]): (rel: string) => Promise<boolean> {
+  const layers = new Map<string, Promise<IgnoreLayer | undefined>>();
+  const layerOf = (dir: string): Promise<IgnoreLayer | undefined> => {
+    let layer = layers.get(dir);
+    if (layer === undefined) {
+      layer = readNamedLayer(dir === '' ? root : `${root}/${dir}`, dir, names);
+      layers.set(dir, layer);
+    }
+    return layer;
+  };
+  return async (rel) => {
+    const parts = rel.split('/');
+    const found: IgnoreLayer[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      const layer = await layerOf(dir);
+      if (layer) found.push(layer);
+      // an ignored directory hides everything below it, as in a walk
+      if (i > 0 && isIgnored(found, `${dir}/`)) return true;
+    }
+    return isIgnored(found, rel);
+  };
+}
+
+async function readNamedLayer(absDir: string, base: string, names: readonly string[]): Promise<IgnoreLayer | undefined> {
+  let matcher: Ignore | undefined;
+  for (const name of names) {
+    try {
+      const text = await readFile(name.startsWith('/') ? name : `${absDir}/${name}`, 'utf8');
+      matcher ??= ignore({ allowRelativePaths: true });
+      matcher.add(text);
+    } catch {
+      // absent: nothing to honour
+    }
+  }
+  return matcher ? { base, matcher } : undefined;
 }

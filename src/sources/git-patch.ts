@@ -1,0 +1,133 @@
+import type { CommitInfo, Fragment, Origin } from '../types.js';
+
+/** Marks a commit header in `git log --format`: NUL cannot occur in a patch line. */
+export const COMMIT_MARK = '\u0000commit ';
+export const LOG_FORMAT = '%x00commit %H%x00%an%x00%ae%x00%aI%x00%s';
+
+const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/** Undoes git's C-style quoting of unusual path names ("a\303\244 b\"c"); octal escapes are UTF-8 bytes. */
+export function unquotePath(raw: string): string {
+  if (!raw.startsWith('"') || !raw.endsWith('"') || raw.length < 2) return raw;
+  const bytes: number[] = [];
+  const body = raw.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== '\\') {
+      for (const b of Buffer.from(ch, 'utf8')) bytes.push(b);
+      continue;
+    }
+    const next = body[i + 1] ?? '';
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(C_ESCAPES[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The new path of a file diff from its `+++ b/<path>` line; undefined for `/dev/null` (a deletion). */
+function newPathOf(line: string): string | undefined {
+  const raw = line.slice(4).replace(/\t$/, '');
+  if (raw === '/dev/null') return undefined;
+  const path = unquotePath(raw);
+  return path.startsWith('b/') ? path.slice(2) : path;
+}
+
+const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+export interface PatchOptions {
+  readonly kind: 'staged' | 'commit';
+  /** Called for each diff's pre/post blob pair; returning false skips a diff already scanned elsewhere. */
+  readonly isNewDiff?: (blobs: string) => boolean;
+  /** Called when a commit header is read, before its fragments. */
+  readonly onCommit?: (commit: CommitInfo) => void;
+}
+
+function parseCommitLine(line: string): CommitInfo {
+  const [sha = '', author = '', email = '', date = '', message = ''] = line.slice(1).split('\u0000');
+  return { commit: sha.replace(/^commit /, ''), author, email, date, message };
+}
+
+/**
+ * Turns a unified diff (`git diff -U0` or `git log -p -U0`) into fragments of added lines, one per
+ * hunk, numbered as in the new file. Holds one hunk at a time, never the whole patch. Hunk bodies
+ * are read by the counts in their headers, so an added line that looks like a header is still text.
+ */
+export async function* patchFragments(lines: AsyncIterable<string>, options: PatchOptions): AsyncGenerator<Fragment> {
+  let commit: CommitInfo | undefined;
+  let path: string | undefined;
+  let skipFile = false;
+  let oldLeft = 0;
+  let newLeft = 0;
+  let added: string[] = [];
+  let addedStart = 0;
+  let nextNewLine = 0;
+
+  const origin = (): Origin =>
+    options.kind === 'staged' || commit === undefined ? { kind: 'staged', path: path! } : { kind: 'commit', path: path!, ...commit };
+  const flush = (): Fragment | undefined => {
+    if (added.length === 0 || path === undefined || skipFile) {
+      added = [];
+      return undefined;
+    }
+    const fragment: Fragment = { text: added.join('\n'), origin: origin(), lineOffset: addedStart - 1 };
+    added = [];
+    return fragment;
+  };
+
+  for await (const line of lines) {
+    if (oldLeft > 0 || newLeft > 0) {
+      const sign = line[0];
+      if (sign === '+') {
+        if (added.length === 0) addedStart = nextNewLine;
+        else if (addedStart + added.length !== nextNewLine) {
+          const done = flush();
+          if (done) yield done;
+          addedStart = nextNewLine;
+        }
+        added.push(line.slice(1));
+        newLeft--;
+        nextNewLine++;
+      } else if (sign === '-') {
+        oldLeft--;
+      } else if (sign === ' ') {
+        oldLeft--;
+        newLeft--;
+        nextNewLine++;
+      } else if (sign !== '\\') {
+        // a malformed hunk: stop trusting its counts
+        oldLeft = 0;
+        newLeft = 0;
+      }
+      if (oldLeft > 0 || newLeft > 0 || sign === '\\') continue;
+      const done = flush();
+      if (done) yield done;
+      continue;
+    }
+    if (line.startsWith('@@')) {
+      const m = HUNK_HEADER.exec(line);
+      if (!m) continue;
+      oldLeft = m[1] === undefined ? 1 : Number(m[1]);
+      nextNewLine = Number(m[2]);
+      newLeft = m[3] === undefined ? 1 : Number(m[3]);
+    } else if (line.startsWith('diff --git ')) {
+      path = undefined;
+      skipFile = false;
+    } else if (line.startsWith('+++ ')) {
+      path = newPathOf(line);
+    } else if (line.startsWith('index ')) {
+      const blobs = line.slice(6).split(' ')[0] ?? '';
+      if (options.isNewDiff && !options.isNewDiff(blobs)) skipFile = true;
+    } else if (line.startsWith(COMMIT_MARK)) {
+      commit = parseCommitLine(line);
+      path = undefined;
+      options.onCommit?.(commit);
+    }
+  }
+  const done = flush();
+  if (done) yield done;
+}

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { KeyscanError } from '../errors.js';
+import type { CommitInfo, Fragment } from '../types.js';
+import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
+
+// Every git call pins the settings that change diff output: a user's config must not change what we parse.
+const PINNED = ['-c', 'core.quotepath=off', '-c', 'color.ui=never', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.relative=false'];
+const DIFF_ARGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-U0', '--full-index', '-M', '--src-prefix=a/', '--dst-prefix=b/', '--ignore-submodules=all'];
+
+export interface GitRun {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+/** Runs git to completion; for short answers (rev-parse, config), never for patches. */
+export function git(args: readonly string[], cwd: string): Promise<GitRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...PINNED, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (err) => reject(new KeyscanError('GIT', `cannot run git: ${err.message} (is git installed?)`, { cause: err })));
+    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+  });
+}
+
+/** The top of the work tree holding `cwd`; a clear error outside a repository. */
+export async function repoRoot(cwd: string): Promise<string> {
+  const run = await git(['rev-parse', '--show-toplevel'], cwd);
+  if (run.code !== 0) {
+    if (/not a git repository/i.test(run.stderr)) throw new KeyscanError('GIT', `not a git repository: ${cwd} (run keyscan in a repository, or scan files with keyscan <path>)`);
+    throw new KeyscanError('GIT', `git rev-parse failed: ${firstLine(run.stderr)}`);
+  }
+  return run.stdout.trim();
+}
+
+export function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+/**
+ * Streams a git command's stdout as lines; when the stream ends, a failed git is an error and not
+ * an empty result.
+ */
+async function* streamLines(args: readonly string[], cwd: string, what: string): AsyncGenerator<string> {
+  const child = spawn('git', [...PINNED, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    if (stderr.length < 4096) stderr += d;
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', (err) => reject(new KeyscanError('GIT', `cannot run git: ${err.message} (is git installed?)`, { cause: err })));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  exited.catch(() => undefined); // awaited below; until then not unhandled
+  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) yield line;
+  } finally {
+    lines.close();
+    if (child.exitCode === null) child.kill();
+  }
+  const code = await exited;
+  if (code !== 0) throw new KeyscanError('GIT', `${what} failed: ${firstLine(stderr) || `git exited ${code}`}`);
+}
+
+/**
+ * What the next commit adds: the added lines of the staged diff, read from the index (so a key
+ * staged and then removed from the work tree is still caught). GIT_INDEX_FILE is inherited, so
+ * `git commit -a` and partial commits see the index git is about to commit.
+ */
+export function stagedFragments(root: string): AsyncGenerator<Fragment> {
+  return patchFragments(streamLines(['diff', '--cached', ...DIFF_ARGS, '-C'], root, 'git diff --cached'), { kind: 'staged' });
+}
+
+export interface HistoryOptions {
+  /** Revisions and ranges as git log takes them; empty means every ref (--all). */
+  readonly revisions: readonly string[];
+  readonly since?: string | undefined;
+  readonly maxCommits?: number | undefined;
+  readonly onCommit?: (commit: CommitInfo) => void;
+}
+
+export function logArgs(options: HistoryOptions): string[] {
+  const args = ['log', '-p', ...DIFF_ARGS, `--format=${LOG_FORMAT}`];
+  if (options.since !== undefined) args.push(`--since=${options.since}`);
+  if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
+  // --reverse: oldest first, so a key is met first at the commit that introduced it.
+  args.push('--reverse');
+  if (options.revisions.length === 0) args.push('--all');
+  else args.push(...options.revisions);
+  args.push('--');
+  return args;
+}
+
+/**
+ * Every line each commit adds, as one streaming `git log -p`: one process for the whole history,
+ * parsed as it arrives. A diff whose pre/post blobs were already scanned (a cherry-pick, the same
+ * change on two branches) is not scanned again.
+ */
+export function historyFragments(root: string, options: HistoryOptions): AsyncGenerator<Fragment> {
+  const seen = new Set<string>();
+  return patchFragments(streamLines(logArgs(options), root, 'git log'), {
+    kind: 'commit',
+    onCommit: options.onCommit,
+    isNewDiff: (blobs) => {
+      if (seen.has(blobs)) return false;
+      seen.add(blobs);
+      return true;
+    },
+  });
+}
+
+export { COMMIT_MARK };
