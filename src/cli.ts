@@ -101,6 +101,7 @@ async function runGit(opts: Options, io: Io): Promise<ExitCode> {
     ...(onProgress ? { onProgress } : {}),
   });
   if (onProgress) io.stderr('\r\u001b[K');
+  for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
   // paths in git modes are relative to the top of the work tree; show them from where we stand
   await emit(reportOf(result, opts, io, relative(io.cwd, result.root)), opts, io);
   return result.findings.length > 0 ? 1 : 0;
@@ -126,6 +127,20 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       case 'staged':
       case 'git':
         return await runGit(opts, io);
+      case 'install': {
+        // loaded here: the hook's own start-up never pays for simple-git
+        const { describeAction, installHook, uninstallHook } = await import('./install.js');
+        const action = opts.uninstall ? await uninstallHook(io.cwd) : await installHook(io.cwd, opts.force);
+        const message = describeAction(action, io.cwd);
+        if (action.kind !== 'refused') {
+          io.stdout(message);
+          return 0;
+        }
+        const [first, ...rest] = message.split('\n');
+        io.stdout(`${rest.join('\n')}`);
+        io.stderr(`${first}\n`);
+        return 2;
+      }
     }
   } catch (err) {
     io.stderr(oneLine(err, argv.includes('--debug')));

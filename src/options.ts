@@ -5,8 +5,8 @@ import { DEFAULT_MAX_FILE_SIZE } from './sources/files.js';
 export type Format = 'text' | 'json';
 const FORMATS: readonly Format[] = ['text', 'json'];
 
-export type Command = 'scan' | 'staged' | 'git' | 'rules' | 'help' | 'version';
-const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'rules'];
+export type Command = 'scan' | 'staged' | 'git' | 'install' | 'rules' | 'help' | 'version';
+const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'install', 'rules'];
 
 export interface Options {
   readonly command: Command;
@@ -23,11 +23,14 @@ export interface Options {
   readonly revisions: readonly string[];
   readonly since: string | undefined;
   readonly maxCommits: number | undefined;
+  readonly force: boolean;
+  readonly uninstall: boolean;
 }
 
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
        keyscan staged [options]                  scan what the next commit adds (the pre-commit hook)
        keyscan git [<range>...] [options]        scan the lines commits added (default: every ref)
+       keyscan install [--force | --uninstall]   install (or remove) the pre-commit hook
        keyscan rules [--format json]             list the built-in rules
 
 Options:
@@ -45,6 +48,10 @@ keyscan git:
       --max-commits <n>      only the newest n commits
       --branch <ref>         commits reachable from this ref
       --all                  commits reachable from any ref (the default without a range)
+
+keyscan install:
+      --force                keep an existing pre-commit hook and run it after keyscan
+      --uninstall            remove what keyscan install added
   -h, --help                 this help
   -V, --version              print the version
 
@@ -80,6 +87,8 @@ export function parseOptions(argv: readonly string[]): Options {
         'max-commits': { type: 'string' },
         branch: { type: 'string', multiple: true },
         all: { type: 'boolean' },
+        force: { type: 'boolean' },
+        uninstall: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -98,7 +107,9 @@ export function parseOptions(argv: readonly string[]): Options {
     command = positionals[0] as Command;
     positionals = positionals.slice(1);
   }
-  if ((command === 'rules' || command === 'staged') && positionals.length > 0)
+  for (const flag of ['force', 'uninstall'] as const)
+    if (values[flag] && command !== 'install') throw new KeyscanError('USAGE', `--${flag} goes with keyscan install (see keyscan --help)`);
+  if ((command === 'rules' || command === 'staged' || command === 'install') && positionals.length > 0)
     throw new KeyscanError('USAGE', `keyscan ${command} takes no paths (see keyscan --help)`);
   const gitOnly = (['since', 'max-commits', 'branch', 'all'] as const).find((k) => values[k] !== undefined);
   if (gitOnly !== undefined && command !== 'git') throw new KeyscanError('USAGE', `--${gitOnly} goes with keyscan git (see keyscan --help)`);
@@ -127,6 +138,8 @@ export function parseOptions(argv: readonly string[]): Options {
     revisions,
     since: values.since,
     maxCommits,
+    force: values.force ?? false,
+    uninstall: values.uninstall ?? false,
     format,
     output: values.output,
     showSecrets: values['show-secrets'] ?? false,

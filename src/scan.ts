@@ -128,6 +128,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     mode: 'files',
     findings: outcome.findings,
     skipped: outcome.skipped,
+    warnings: [],
     stats: {
       files: outcome.files,
       bytes: outcome.bytes,
@@ -162,6 +163,9 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const root = await repoRoot(request.cwd);
   const set = buildRuleSet(request.rules.map(compileRule));
   const isIgnored = createPathFilter(root, ['.keyscanignore']);
+  // simple-git loads only for history: the hook's start-up stays lean
+  const warnings =
+    request.mode === 'history' ? await (await import('./sources/git-ranges.js')).checkRevisions(root, request.history?.revisions ?? []) : [];
   let commits = 0;
   let bytes = 0;
   const fragments =
@@ -199,6 +203,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     mode: request.mode,
     findings,
     skipped: [],
+    warnings,
     stats: {
       files: diffs,
       bytes,

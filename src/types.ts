@@ -115,4 +115,6 @@ export interface ScanResult {
   readonly stats: ScanStats;
   /** Files not scanned and why; binary and over-size files are expected, the rest are warnings. */
   readonly skipped: readonly Skipped[];
+  /** What a user must know about the scan's coverage (a shallow clone, say); printed on stderr. */
+  readonly warnings: readonly string[];
 }

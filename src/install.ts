@@ -1,0 +1,131 @@
+import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { KeyscanError } from './errors.js';
+import { hookLocation } from './sources/git-config.js';
+
+const BEGIN = '# >>> keyscan >>>';
+const END = '# <<< keyscan <<<';
+/** A foreign hook moved aside by --force; our hook runs it after keyscan. */
+const CHAINED = 'pre-commit.pre-keyscan';
+
+// Prefer the project's own keyscan, then one on PATH, then npx (which resolves the package's own bin).
+const RUN_KEYSCAN = `if [ -x node_modules/.bin/keyscan ]; then node_modules/.bin/keyscan staged
+elif command -v keyscan >/dev/null 2>&1; then keyscan staged
+else npx --no-install keyscan staged
+fi || exit $?`;
+
+function block(chain: boolean): string {
+  const lines = [BEGIN, '# Blocks commits that add API keys. Remove with: keyscan install --uninstall', RUN_KEYSCAN];
+  if (chain) lines.push(`if [ -x "$(dirname "$0")/${CHAINED}" ]; then exec "$(dirname "$0")/${CHAINED}" "$@"; fi`);
+  lines.push(END);
+  return `${lines.join('\n')}\n`;
+}
+
+export type InstallAction =
+  | { kind: 'installed'; path: string; layout: Layout; chained: boolean }
+  | { kind: 'already'; path: string; layout: Layout }
+  | { kind: 'refused'; path: string; existing: string }
+  | { kind: 'removed'; path: string; restored: boolean }
+  | { kind: 'absent'; path: string };
+
+export type Layout = 'husky' | 'hooksPath' | 'git';
+
+function stripBlock(text: string): string {
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  if (start === -1 || end === -1) return text;
+  return text.slice(0, start) + text.slice(end + END.length).replace(/^\n/, '');
+}
+
+function isOnlyShebang(text: string): boolean {
+  return text.split('\n').every((line) => line.trim() === '' || line.startsWith('#!'));
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new KeyscanError('IO', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+}
+
+async function hookFile(cwd: string): Promise<{ path: string; layout: Layout; root: string }> {
+  const where = await hookLocation(cwd);
+  const husky = join(where.root, '.husky');
+  const config = where.hooksPathConfig?.replace(/\/+$/, '');
+  // husky 9 points core.hooksPath at .husky/_ and runs .husky/<hook>; husky 4-8 at .husky itself
+  const usesHusky = existsSync(husky) && (config === undefined || config === '.husky' || config === '.husky/_');
+  if (usesHusky) return { path: join(husky, 'pre-commit'), layout: 'husky', root: where.root };
+  return { path: join(where.hooksDir, 'pre-commit'), layout: config !== undefined ? 'hooksPath' : 'git', root: where.root };
+}
+
+/**
+ * Installs `keyscan staged` as the pre-commit hook where this repository keeps hooks: husky's
+ * .husky/pre-commit (appended to), core.hooksPath, or .git/hooks. Never clobbers a hook it did not
+ * write: without `force` it refuses and shows the hook; with it, the old hook runs after keyscan.
+ */
+export async function installHook(cwd: string, force: boolean): Promise<InstallAction> {
+  const { path, layout } = await hookFile(cwd);
+  const existing = await readIfExists(path);
+  if (existing?.includes(BEGIN)) return { kind: 'already', path, layout };
+  await mkdir(join(path, '..'), { recursive: true });
+  if (layout === 'husky') {
+    const base = existing === undefined || existing.trim() === '' ? '' : existing.endsWith('\n') ? existing : `${existing}\n`;
+    await writeFile(path, base + block(false));
+    await chmod(path, 0o755);
+    return { kind: 'installed', path, layout, chained: false };
+  }
+  let chained = false;
+  if (existing !== undefined && !isOnlyShebang(existing)) {
+    if (!force) return { kind: 'refused', path, existing };
+    await rename(path, join(path, '..', CHAINED));
+    chained = true;
+  }
+  await writeFile(path, `#!/bin/sh\n${block(chained)}`);
+  await chmod(path, 0o755);
+  return { kind: 'installed', path, layout, chained };
+}
+
+/** Removes exactly what installHook added, and puts a chained hook back. */
+export async function uninstallHook(cwd: string): Promise<InstallAction> {
+  const { path } = await hookFile(cwd);
+  const existing = await readIfExists(path);
+  if (existing === undefined || !existing.includes(BEGIN)) return { kind: 'absent', path };
+  const rest = stripBlock(existing);
+  const chainedPath = join(path, '..', CHAINED);
+  let restored = false;
+  if (isOnlyShebang(rest)) {
+    await unlink(path);
+    if (await stat(chainedPath).then(() => true, () => false)) {
+      await rename(chainedPath, path);
+      restored = true;
+    }
+  } else {
+    await writeFile(path, rest);
+  }
+  return { kind: 'removed', path, restored };
+}
+
+export function describeAction(action: InstallAction, cwd: string): string {
+  const shown = relative(cwd, action.path) || action.path;
+  switch (action.kind) {
+    case 'installed':
+      return `keyscan: installed the pre-commit hook in ${shown} (${action.layout === 'husky' ? 'husky' : action.layout === 'hooksPath' ? 'core.hooksPath' : '.git/hooks'})${
+        action.chained ? `; the previous hook runs after it, from ${CHAINED}` : ''
+      }\n`;
+    case 'already':
+      return `keyscan: the pre-commit hook in ${shown} already runs keyscan\n`;
+    case 'refused':
+      return `keyscan: ${shown} already holds another hook; run keyscan install --force to keep it and run it after keyscan. It reads:\n${action.existing
+        .split('\n')
+        .slice(0, 20)
+        .map((l) => `  | ${l}`)
+        .join('\n')}\n`;
+    case 'removed':
+      return `keyscan: removed keyscan from ${shown}${action.restored ? ' and put the previous hook back' : ''}\n`;
+    case 'absent':
+      return `keyscan: ${shown} does not run keyscan; nothing to remove\n`;
+  }
+}
