@@ -18,7 +18,8 @@ import { packageVersion } from './version.js';
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly stdin: Readable;
+  /** A function: touching process.stdin costs start-up time, and only `keyscan -` needs it. */
+  readonly stdin: () => Readable;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly isTTY: boolean;
@@ -162,7 +163,7 @@ if (isMain()) {
   process.exitCode = await run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
-    stdin: process.stdin,
+    stdin: () => process.stdin,
     env: process.env,
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,

@@ -18,7 +18,7 @@ export interface ScanRequest {
   /** Absolute paths of files and directories, or '-' for standard input. */
   readonly targets: readonly string[];
   readonly cwd: string;
-  readonly stdin: Readable;
+  readonly stdin: () => Readable;
   readonly rules: readonly RuleDefinition[];
   readonly maxFileSize: number;
   /** Worker threads for file scans; 0 scans in this thread, 'auto' one per core on large trees. */
@@ -86,7 +86,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
 
   if (request.targets.includes('-')) {
-    const { fragment, bytes } = await readStdinFragment(request.stdin);
+    const { fragment, bytes } = await readStdinFragment(request.stdin());
     outcome.files++;
     outcome.bytes += bytes;
     outcome.findings.push(...detect(fragment, set));

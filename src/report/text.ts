@@ -29,7 +29,8 @@ export function formatBytes(bytes: number): string {
 }
 
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  // not toLocaleString: loading Intl costs the pre-commit hook tens of milliseconds
+  return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function displayPath(path: string, opts: ReportOptions): string {

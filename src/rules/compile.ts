@@ -27,9 +27,14 @@ export function compileRule(def: RuleDefinition): Rule {
   const where = `${def.source}: rule ${def.id}`;
   // d: group offsets, so line and column point at the secret and not at its keyword.
   const regex = compileRegex(def.regex, 'gd', `${where}: regex`);
-  const groups = captureGroups(regex);
-  const secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
-  if (secretGroup > groups) throw new KeyscanError('RULES', `${where}: secretGroup ${secretGroup} but the regex has ${groups} groups`);
+  // Counting groups compiles the regex at once; a rule with secretGroup set (the build's cache sets
+  // it for every built-in) defers that to its first use, so start-up compiles no regex.
+  let secretGroup = def.secretGroup;
+  if (secretGroup === undefined || !def.checked) {
+    const groups = captureGroups(regex);
+    secretGroup ??= groups > 0 ? 1 : 0;
+    if (secretGroup > groups) throw new KeyscanError('RULES', `${where}: secretGroup ${secretGroup} but the regex has ${groups} groups`);
+  }
   const allow = def.allowlist;
   return {
     id: def.id,

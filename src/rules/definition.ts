@@ -20,6 +20,8 @@ export interface RuleDefinition {
   readonly examples: readonly { readonly text: string; readonly secret: string }[];
   readonly negatives: readonly string[];
   readonly source: string;
+  /** Set by the build's rule cache: regex and secretGroup were checked when it was written. */
+  readonly checked?: boolean;
 }
 
 export interface AllowlistDefinition {

@@ -1,19 +1,27 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { parse, TomlError } from 'smol-toml';
+import type { TomlError } from 'smol-toml';
 import { KeyscanError } from '../errors.js';
 import { parseRuleTable, type RuleDefinition } from './definition.js';
 
 /** rules/ beside dist/ (built) or src/ (tests): both are two levels below the package root. */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+/** The built-in rules parsed at build time (dist/rules.json), so start-up skips the TOML parser. */
+export const RULES_CACHE = fileURLToPath(new URL('../rules.json', import.meta.url));
+
+// smol-toml loads only when TOML is really parsed: the pre-commit hook reads the JSON cache.
+const require = createRequire(import.meta.url);
+let toml: typeof import('smol-toml') | undefined;
 
 export function parseRuleFile(text: string, source: string): RuleDefinition[] {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text);
+    toml ??= require('smol-toml') as typeof import('smol-toml');
+    doc = toml.parse(text);
   } catch (err) {
-    const where = err instanceof TomlError ? `${source}:${err.line}:${err.column}` : source;
+    const where = err instanceof toml!.TomlError ? `${source}:${(err as TomlError).line}:${(err as TomlError).column}` : source;
     const first = String((err as Error).message).split('\n')[0];
     throw new KeyscanError('RULES', `${where}: invalid TOML: ${first}`, { cause: err });
   }
@@ -26,14 +34,48 @@ export function parseRuleFile(text: string, source: string): RuleDefinition[] {
   return rules.map((table, i) => parseRuleTable(table, source, i));
 }
 
-/** Every rules/*.toml, in file-name order so rule order (a tie-breaker) is stable. */
-export function loadBuiltinRules(dir: string = BUILTIN_RULES_DIR): RuleDefinition[] {
-  let names: string[];
+export interface RulesCache {
+  /** Name, size and mtime of each rule file, to tell a stale cache. */
+  readonly files: readonly string[];
+  readonly definitions: RuleDefinition[];
+}
+
+function ruleFileNames(dir: string): string[] {
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.toml')).sort();
+    return readdirSync(dir).filter((n) => n.endsWith('.toml')).sort();
   } catch (err) {
     throw new KeyscanError('RULES', `cannot read the built-in rules in ${dir}: reinstall keyscan`, { cause: err });
   }
+}
+
+export function ruleFilesStamp(dir: string, names: readonly string[]): string[] {
+  return names.map((name) => {
+    const info = statSync(join(dir, name));
+    return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+  });
+}
+
+function readCache(dir: string, names: readonly string[]): RuleDefinition[] | undefined {
+  if (dir !== BUILTIN_RULES_DIR) return undefined;
+  let cache: RulesCache;
+  try {
+    cache = JSON.parse(readFileSync(RULES_CACHE, 'utf8')) as RulesCache;
+  } catch {
+    return undefined; // no build yet, or running from src/: parse the TOML
+  }
+  const stamp = ruleFilesStamp(dir, names);
+  return stamp.length === cache.files.length && stamp.every((s, i) => s === cache.files[i]) ? cache.definitions : undefined;
+}
+
+/** Every rules/*.toml, in file-name order so rule order (a tie-breaker) is stable. */
+export function loadBuiltinRules(dir: string = BUILTIN_RULES_DIR): RuleDefinition[] {
+  const names = ruleFileNames(dir);
+  const cached = readCache(dir, names);
+  if (cached) return cached;
+  return parseRuleFiles(dir, names);
+}
+
+export function parseRuleFiles(dir: string, names: readonly string[] = ruleFileNames(dir)): RuleDefinition[] {
   const defs = names.flatMap((name) => parseRuleFile(readFileSync(join(dir, name), 'utf8'), `rules/${name}`));
   const seen = new Map<string, string>();
   for (const def of defs) {
