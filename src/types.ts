@@ -38,6 +38,8 @@ export interface Location {
 export interface RuleExample {
   readonly text: string;
   readonly secret: string;
+  /** The file name it is scanned as, for rules restricted by `path`. */
+  readonly path?: string;
 }
 
 export interface RuleAllowlist {

@@ -27,11 +27,11 @@ describe.each(all.map((d) => ({ id: d.id, def: d })))('$id', ({ def }) => {
     expect(def.examples.length).toBeGreaterThan(0);
     expect(def.negatives.length).toBeGreaterThan(0);
   });
-  test.each(def.examples.map((e, i) => ({ i, ...e })))('example $i yields its secret', ({ text, secret }) => {
-    expect(findIn(text, own).map((f) => f.secret.reveal())).toEqual([secret]);
+  test.each(def.examples.map((e, i) => ({ i, ...e })))('example $i yields its secret', ({ text, secret, path }) => {
+    expect(findIn(text, own, path).map((f) => f.secret.reveal())).toEqual([secret]);
   });
-  test.each(def.examples.map((e, i) => ({ i, ...e })))('example $i is reported by this rule among all rules', ({ text, secret }) => {
-    const found = findIn(text, allRules).filter((f) => f.secret.reveal() === secret);
+  test.each(def.examples.map((e, i) => ({ i, ...e })))('example $i is reported by this rule among all rules', ({ text, secret, path }) => {
+    const found = findIn(text, allRules, path).filter((f) => f.secret.reveal() === secret);
     expect(found.map((f) => f.ruleId)).toEqual([def.id]);
   });
   test.each(def.negatives.map((text, i) => ({ i, text })))('negative $i is reported by no rule', ({ text }) => {

@@ -47,7 +47,7 @@ export function buildRuleSet(rules: readonly Rule[]): RuleSet {
 function isTokenChar(code: number): boolean {
   return (
     (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ||
-    code === 95 || code === 45 || code === 43 || code === 47 || code === 61
+    code === 95 || code === 45 || code === 43 || code === 47 || code === 61 || code === 46
   );
 }
 

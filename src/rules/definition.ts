@@ -17,7 +17,8 @@ export interface RuleDefinition {
   readonly checksum?: Checksum | undefined;
   readonly window?: number | undefined;
   readonly allowlist?: AllowlistDefinition | undefined;
-  readonly examples: readonly { readonly text: string; readonly secret: string }[];
+  /** `path`: the file name the example is scanned as (for rules restricted by `path`). */
+  readonly examples: readonly { readonly text: string; readonly secret: string; readonly path?: string }[];
   readonly negatives: readonly string[];
   readonly source: string;
   /** Set by the build's rule cache: regex and secretGroup were checked when it was written. */
@@ -89,14 +90,15 @@ export function parseRuleTable(table: unknown, source: string, index: number): R
   if (keywords.length === 0) fail('keywords', 'must list at least one keyword');
   if (keywords.some((k) => k.length < 2)) fail('keywords', 'must each be at least 2 characters');
 
-  const examples = ((): { text: string; secret: string }[] => {
+  const examples = ((): { text: string; secret: string; path?: string }[] => {
     const v = t['examples'];
     if (v === undefined) return [];
     if (!Array.isArray(v)) return fail('examples', 'must be an array of { text, secret } tables');
     return v.map((e, i) => {
       if (!isTable(e) || typeof e['text'] !== 'string' || typeof e['secret'] !== 'string')
         return fail(`examples[${i}]`, 'must be a table with string keys text and secret');
-      return { text: e['text'], secret: e['secret'] };
+      if (e['path'] !== undefined && typeof e['path'] !== 'string') return fail(`examples[${i}].path`, 'must be a string');
+      return typeof e['path'] === 'string' ? { text: e['text'], secret: e['secret'], path: e['path'] } : { text: e['text'], secret: e['secret'] };
     });
   })();
 
