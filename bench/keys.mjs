@@ -19,8 +19,25 @@ export const KEY_KINDS = [
   { provider: 'groq', env: 'GROQ_API_KEY', make: (r) => `gsk_${r.chars(ALNUM, 52)}` },
   { provider: 'anthropic', env: 'ANTHROPIC_API_KEY', make: (r) => `sk-ant-api03-${r.chars(URL_SAFE, 93)}AA` },
   { provider: 'sendgrid', env: 'SENDGRID_API_KEY', make: (r) => `SG.${r.chars(URL_SAFE, 22)}.${r.chars(URL_SAFE, 43)}` },
-  { provider: 'npm', env: 'NPM_TOKEN', make: (r) => `npm_${r.chars(ALNUM, 36)}` },
+  { provider: 'npm', env: 'NPM_TOKEN', make: (r) => `npm_${withCrc32(r.chars(ALNUM, 30))}` },
 ];
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** GitHub and npm tokens end in the CRC32 of their random part, base62: without it a key is not real-shaped. */
+function withCrc32(random) {
+  let crc = 0xffffffff;
+  for (let i = 0; i < random.length; i++) crc = CRC_TABLE[(crc ^ random.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
+  let v = (crc ^ 0xffffffff) >>> 0;
+  let check = '';
+  for (; v > 0; v = Math.floor(v / 62)) check = BASE62[v % 62] + check;
+  return random + check.padStart(6, '0');
+}
 
 export function openaiProjectKey(r) {
   return KEY_KINDS[0].make(r);
@@ -35,7 +52,7 @@ export function openaiLegacyKey(r) {
 }
 
 export function githubToken(r) {
-  return `ghp_${r.chars(ALNUM, 36)}`;
+  return `ghp_${withCrc32(r.chars(ALNUM, 30))}`;
 }
 
 export function awsAccessKeyId(r) {
@@ -78,7 +95,7 @@ export const DECOYS = [
   { env: 'AWS_ACCESS_KEY_ID', make: () => 'AKIAIOSFODNN7EXAMPLE' },
   { env: 'GOOGLE_API_KEY', make: () => `AIzaSy${'X'.repeat(33)}` },
   { env: 'HF_TOKEN', make: () => `hf_${'x'.repeat(34)}` },
-  { env: 'STRIPE_TEST_KEY', make: (r) => `sk_test_${r.chars(ALNUM, 24)}` },
+  { env: 'PACKAGE_INTEGRITY', make: (r) => `sha512-${r.chars(BASE64, 86)}==` },
   { env: 'TENANT_ID', make: (r) => uuid(r) },
   { env: 'GIT_COMMIT_SHA', make: (r) => r.chars(HEX, 40) },
   { env: 'ARTIFACT_SHA256', make: (r) => r.chars(HEX, 64) },

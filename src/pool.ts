@@ -6,6 +6,8 @@ import type { FileEntry } from './sources/files.js';
 type Reply = { id: number; error?: string } & Omit<BatchOutcome, 'findings'> & { findings: PlainFinding[] };
 
 export interface Pool {
+  /** Whether a worker would take a batch now, without waiting. */
+  hasRoom(): boolean;
   /** Resolves when the batch is accepted (a worker has room), not when it is done. */
   submit(files: readonly FileEntry[]): Promise<void>;
   /** Waits for every batch and stops the workers. */
@@ -63,6 +65,9 @@ export function createPool(size: number, workerData: unknown): Pool {
   };
 
   return {
+    hasRoom() {
+      return failure === undefined && load.some((n) => n < BATCHES_PER_WORKER);
+    },
     async submit(files) {
       const w = await waitForRoom();
       const id = nextId++;

@@ -26,15 +26,9 @@ export function fromPlainFinding(plain: PlainFinding): SecretFinding {
   return { ...plain, secret: new Secret(plain.secret) };
 }
 
-/** Reads a batch with the next file's read under way while the current one is scanned. */
-export async function readBatch(files: readonly FileEntry[], set: RuleSet, maxFileSize: number): Promise<BatchOutcome> {
+export function readBatch(files: readonly FileEntry[], set: RuleSet, maxFileSize: number): BatchOutcome {
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
-  let next: Promise<ReadOutcome> | undefined = files[0] ? readFileFragment(files[0], maxFileSize) : undefined;
-  for (let i = 0; next !== undefined; i++) {
-    const current = await next;
-    next = files[i + 1] ? readFileFragment(files[i + 1]!, maxFileSize) : undefined;
-    addOutcome(outcome, current, set);
-  }
+  for (const file of files) addOutcome(outcome, readFileFragment(file, maxFileSize), set);
   return outcome;
 }
 

@@ -10,8 +10,10 @@ const { definitions, maxFileSize } = workerData as { definitions: RuleDefinition
 const set = buildRuleSet(definitions.map(compileRule));
 
 parentPort!.on('message', (request: BatchRequest) => {
-  readBatch(request.files, set, maxFileSize).then(
-    (outcome) => parentPort!.postMessage({ id: request.id, ...outcome, findings: outcome.findings.map(toPlainFinding) }),
-    (err: unknown) => parentPort!.postMessage({ id: request.id, error: String((err as Error)?.stack ?? err) }),
-  );
+  try {
+    const outcome = readBatch(request.files, set, maxFileSize);
+    parentPort!.postMessage({ id: request.id, ...outcome, findings: outcome.findings.map(toPlainFinding) });
+  } catch (err) {
+    parentPort!.postMessage({ id: request.id, error: String((err as Error)?.stack ?? err) });
+  }
 });

@@ -4,7 +4,7 @@ import { relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buildRuleSet, detect, type RuleSet } from './detect/detect.js';
 import { KeyscanError } from './errors.js';
-import { createPool } from './pool.js';
+import { createPool, type Pool } from './pool.js';
 import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { addOutcome, readBatch, type BatchOutcome } from './scan-batch.js';
@@ -25,9 +25,9 @@ export interface ScanRequest {
   readonly threads: number | 'auto';
 }
 
-/** Below this many files a scan stays in one thread: starting workers would cost more than it saves. */
-const POOL_THRESHOLD_FILES = 96;
-const BATCH_FILES = 24;
+/** Below this much text a scan stays in one thread: starting workers would cost more than it saves. */
+const POOL_START_BYTES = 16 * 1024 * 1024;
+const BATCH_FILES = 16;
 
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
@@ -74,7 +74,8 @@ function useThreads(request: ScanRequest): number {
   if (request.threads === 'auto') {
     // Workers run the compiled dist/; under a TypeScript test runner there is none.
     if (import.meta.url.endsWith('.ts')) return 0;
-    return Math.max(1, Math.min(availableParallelism(), 8));
+    // one worker per core but this one, which walks and scans as well
+    return Math.max(1, Math.min(availableParallelism() - 1, 8));
   }
   return request.threads;
 }
@@ -93,33 +94,31 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   }
 
   const threads = useThreads(request);
-  const files = targetFiles(request.targets, request.cwd, outcome);
-  // Small scans (a hook, a single file) stay in this thread; a pool starts once the walk proves
-  // large. next() by hand: breaking out of for-await would close the walk.
-  const head: FileEntry[] = [];
-  let step = await files.next();
-  for (; !step.done; step = await files.next()) {
-    head.push(step.value);
-    if (threads > 0 && head.length >= POOL_THRESHOLD_FILES) break;
-  }
-  if (step.done) {
-    mergeInto(outcome, await readBatch(head, set, request.maxFileSize));
-  } else {
-    const pool = createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize });
-    try {
-      for (let i = 0; i < head.length; i += BATCH_FILES) await pool.submit(head.slice(i, i + BATCH_FILES));
-      let batch: FileEntry[] = [];
-      for await (const file of files) {
-        batch.push(file);
-        if (batch.length >= BATCH_FILES) {
-          await pool.submit(batch);
-          batch = [];
-        }
+  // With --threads auto, workers start only once this thread has scanned POOL_START_BYTES and files
+  // remain: a hook or a small tree never pays for their start-up (module loading, and regex
+  // compilation in each). An explicit --threads N starts them at once.
+  const startAfterBytes = request.threads === 'auto' ? POOL_START_BYTES : 0;
+  let pool: Pool | undefined;
+  const dispatch = async (batch: FileEntry[]): Promise<void> => {
+    if (pool === undefined && threads > 0 && outcome.bytes >= startAfterBytes)
+      pool = createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize });
+    if (pool?.hasRoom()) await pool.submit(batch);
+    else mergeInto(outcome, readBatch(batch, set, request.maxFileSize));
+    // let worker replies in, so a worker that finished is seen to have room
+    if (pool) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  try {
+    let batch: FileEntry[] = [];
+    for await (const file of targetFiles(request.targets, request.cwd, outcome)) {
+      batch.push(file);
+      if (batch.length >= BATCH_FILES) {
+        await dispatch(batch);
+        batch = [];
       }
-      if (batch.length > 0) await pool.submit(batch);
-    } finally {
-      mergeInto(outcome, await pool.drain());
     }
+    if (batch.length > 0) await dispatch(batch);
+  } finally {
+    if (pool) mergeInto(outcome, await pool.drain());
   }
 
   outcome.findings.sort(compareFindings);

@@ -69,6 +69,8 @@ export interface Rule {
   readonly checksum: Checksum | undefined;
   /** How far past a keyword hit (in UTF-16 units) the regex may reach; multi-line rules need more. */
   readonly windowAfter: number;
+  /** Anchored rules try their (sticky) regex once per identifier or line holding a keyword hit. */
+  readonly anchor: 'identifier' | 'line' | undefined;
   readonly allowlist: RuleAllowlist;
   readonly examples: readonly RuleExample[];
   readonly negatives: readonly string[];

@@ -35,13 +35,19 @@ describe.each(defs.map((d) => ({ id: d.id, def: d })))('lint $id', ({ def }) => 
     expect(compileRule(def).regex.flags).not.toMatch(/[ms]/);
   });
 
+  // Catastrophic backtracking costs seconds to hours on 100 KB; a linear rule takes milliseconds.
+  // The best of three runs keeps a busy CI machine from failing a sound rule.
   test('runs in linear time on adversarial input near its keywords', () => {
     const set = ruleSetOf([def]);
     for (const keyword of def.keywords) {
       for (const text of adversarialInputs(keyword)) {
-        const started = performance.now();
-        findIn(text, set);
-        expect(performance.now() - started, `keyword ${keyword}`).toBeLessThan(400);
+        let best = Infinity;
+        for (let run = 0; run < 3 && best >= 250; run++) {
+          const started = performance.now();
+          findIn(text, set);
+          best = Math.min(best, performance.now() - started);
+        }
+        expect(best, `keyword ${keyword}`).toBeLessThan(250);
       }
     }
   });

@@ -13,11 +13,20 @@ const WINDOW_BEFORE = 192;
 /** A window edge never cuts a token: it moves at most this far to the token's end. */
 const SNAP_LIMIT = 256;
 
+/** What a hit of one keyword sets in motion, split by how each rule runs. */
+interface KeywordPlan {
+  readonly length: number;
+  readonly byIdentifier: readonly number[];
+  readonly byLine: readonly number[];
+  readonly byWindow: readonly number[];
+}
+
 export interface RuleSet {
   readonly rules: readonly Rule[];
   readonly prefilter: Prefilter;
   /** For each keyword, the indexes of the rules that list it. */
   readonly rulesByKeyword: readonly (readonly number[])[];
+  readonly plans: readonly KeywordPlan[];
   /** Scratch space reused across fragments; detect() is synchronous, so one set is never shared. */
   readonly scratch: { windows: number[][]; touched: number[]; isTouched: Uint8Array };
 }
@@ -36,12 +45,43 @@ export function buildRuleSet(rules: readonly Rule[]): RuleSet {
       rulesByKeyword[k]!.push(r);
     }
   });
+  const keywords = [...keywordIndex.keys()];
+  const plans = rulesByKeyword.map((list, k) => ({
+    length: keywords[k]!.length,
+    byIdentifier: list.filter((r) => rules[r]!.anchor === 'identifier'),
+    byLine: list.filter((r) => rules[r]!.anchor === 'line'),
+    byWindow: list.filter((r) => rules[r]!.anchor === undefined),
+  }));
   return {
     rules,
-    prefilter: buildPrefilter([...keywordIndex.keys()]),
+    prefilter: buildPrefilter(keywords),
     rulesByKeyword,
+    plans,
     scratch: { windows: rules.map(() => []), touched: [], isTouched: new Uint8Array(rules.length) },
   };
+}
+
+/** How far back an anchor may be from its keyword: past that, the hit is not in a name or a line we read. */
+const ANCHOR_REACH_IDENTIFIER = 64;
+const ANCHOR_REACH_LINE = 512;
+
+function isNameChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 45 || code === 46
+  );
+}
+
+/** Start of the name (letters, digits, _ - .) that holds the keyword starting at `at`. */
+function identifierStart(text: string, at: number): number {
+  let i = at;
+  for (const limit = Math.max(0, at - ANCHOR_REACH_IDENTIFIER); i > limit && isNameChar(text.charCodeAt(i - 1)); ) i--;
+  return i;
+}
+
+function lineStart(text: string, at: number): number {
+  let i = at;
+  for (const limit = Math.max(0, at - ANCHOR_REACH_LINE); i > limit && text.charCodeAt(i - 1) !== 10; ) i--;
+  return i;
 }
 
 function isTokenChar(code: number): boolean {
@@ -111,16 +151,48 @@ export function detect(fragment: Fragment, set: RuleSet): SecretFinding[] {
   const { rules, rulesByKeyword, scratch } = set;
   const { windows, touched, isTouched } = scratch;
 
-  set.prefilter.scan(text, (k, end) => {
-    const kwLength = set.prefilter.keywords[k]!.length;
-    for (const r of rulesByKeyword[k]!) {
-      const start = Math.max(0, end - kwLength - WINDOW_BEFORE);
-      const stop = Math.min(n, end + rules[r]!.windowAfter);
-      const list = windows[r]!;
-      if (isTouched[r] === 0) {
-        isTouched[r] = 1;
-        touched.push(r);
+  const touch = (r: number): number[] => {
+    if (isTouched[r] === 0) {
+      isTouched[r] = 1;
+      touched.push(r);
+    }
+    return windows[r]!;
+  };
+  const pushAnchor = (r: number, at: number): void => {
+    const list = touch(r);
+    if (list.length === 0 || list[list.length - 1]! < at) list.push(at);
+  };
+  // Line starts are found once per stretch of text: hits arrive in order, so each character is
+  // looked at once even when a minified file is one long line full of keywords.
+  let lineCheckedTo = 0;
+  let currentLineStart = 0;
+  const lineStartOf = (at: number): number => {
+    if (at < lineCheckedTo) return lineStart(text, at);
+    for (let i = at - 1; i >= lineCheckedTo; i--) {
+      if (text.charCodeAt(i) === 10) {
+        currentLineStart = i + 1;
+        break;
       }
+    }
+    lineCheckedTo = at;
+    return currentLineStart;
+  };
+
+  set.prefilter.scan(text, (k, end) => {
+    const plan = set.plans[k]!;
+    const kwStart = end - plan.length;
+    if (plan.byIdentifier.length > 0) {
+      const at = identifierStart(text, kwStart);
+      for (const r of plan.byIdentifier) pushAnchor(r, at);
+    }
+    if (plan.byLine.length > 0) {
+      const at = lineStartOf(kwStart);
+      for (const r of plan.byLine) pushAnchor(r, at);
+    }
+    for (const r of plan.byWindow) {
+      const list = touch(r);
+      const start = Math.max(0, kwStart - WINDOW_BEFORE);
+      const stop = Math.min(n, end + rules[r]!.windowAfter);
       const last = list.length - 2;
       if (last >= 0 && start <= list[last + 1]!) {
         list[last] = Math.min(list[last]!, start);
@@ -139,35 +211,53 @@ export function detect(fragment: Fragment, set: RuleSet): SecretFinding[] {
     starts ??= lineStarts(text);
     return lineText(text, starts, lineIndexAt(starts, offset));
   };
+  /** Filters one regex match (found at offset `base` of the text) into a candidate. */
+  const consider = (r: number, rule: Rule, m: RegExpExecArray, base: number): void => {
+    const secret = m[rule.secretGroup];
+    const span = m.indices?.[rule.secretGroup];
+    if (!secret || !span) return;
+    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return;
+    if (rule.checksum !== undefined && !passesChecksum(rule.checksum, secret)) return;
+    if (isPlaceholder(secret)) return;
+    const start = base + span[0];
+    if (isAllowedByRule(rule, secret, m[0], () => lineOf(start))) return;
+    candidates.push({ rule: r, start, end: base + span[1], secret });
+  };
 
   touched.sort((a, b) => a - b);
   for (const r of touched) {
     const rule = rules[r]!;
     const list = windows[r]!;
+    const regex = rule.regex;
     const skip =
       (rule.path !== undefined && !rule.path.test(path)) || rule.allowlist.paths.some((p) => p.test(path));
-    for (let w = 0; !skip && w < list.length; w += 2) {
-      let from = list[w]!;
-      let to = list[w + 1]!;
-      for (let limit = from - SNAP_LIMIT; from > 0 && from > limit && isTokenChar(text.charCodeAt(from - 1)); ) from--;
-      for (let limit = to + SNAP_LIMIT; to < n && to < limit && isTokenChar(text.charCodeAt(to)); ) to++;
-      const window = text.slice(from, to);
-      const regex = rule.regex;
-      regex.lastIndex = 0;
-      for (let m = regex.exec(window); m !== null; m = regex.exec(window)) {
-        if (m[0].length === 0) {
-          regex.lastIndex++;
-          continue;
+    if (skip) {
+      // nothing to run
+    } else if (rule.anchor !== undefined) {
+      let doneUntil = -1;
+      for (const at of list) {
+        if (at < doneUntil) continue;
+        regex.lastIndex = at;
+        const m = regex.exec(text);
+        if (m === null || m[0].length === 0) continue;
+        doneUntil = at + m[0].length;
+        consider(r, rule, m, 0);
+      }
+    } else {
+      for (let w = 0; w < list.length; w += 2) {
+        let from = list[w]!;
+        let to = list[w + 1]!;
+        for (let limit = from - SNAP_LIMIT; from > 0 && from > limit && isTokenChar(text.charCodeAt(from - 1)); ) from--;
+        for (let limit = to + SNAP_LIMIT; to < n && to < limit && isTokenChar(text.charCodeAt(to)); ) to++;
+        const window = text.slice(from, to);
+        regex.lastIndex = 0;
+        for (let m = regex.exec(window); m !== null; m = regex.exec(window)) {
+          if (m[0].length === 0) {
+            regex.lastIndex++;
+            continue;
+          }
+          consider(r, rule, m, from);
         }
-        const secret = m[rule.secretGroup];
-        const span = m.indices?.[rule.secretGroup];
-        if (!secret || !span) continue;
-        if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-        if (rule.checksum !== undefined && !passesChecksum(rule.checksum, secret)) continue;
-        if (isPlaceholder(secret)) continue;
-        const start = from + span[0];
-        if (isAllowedByRule(rule, secret, m[0], () => lineOf(start))) continue;
-        candidates.push({ rule: r, start, end: from + span[1], secret });
       }
     }
     list.length = 0;

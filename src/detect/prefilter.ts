@@ -71,9 +71,15 @@ export function buildPrefilter(keywords: readonly string[]): Prefilter {
       }
     }
   }
-  // Indexed by state * classes, the form the scan loop carries, to save a multiply per character.
-  const emits: (readonly number[] | undefined)[] = new Array(states * classes);
-  for (let s = 0; s < states; s++) if (outputs[s]!.length > 0) emits[s * classes] = outputs[s];
+  // Indexed by state * classes, the form the scan loop carries, to save a multiply per character;
+  // a typed array, since a holey JS array that large drops to slow dictionary mode.
+  const emitOf = new Int32Array(states * classes);
+  const emitLists: (readonly number[])[] = [[]];
+  for (let s = 0; s < states; s++)
+    if (outputs[s]!.length > 0) {
+      emitOf[s * classes] = emitLists.length;
+      emitLists.push(outputs[s]!);
+    }
 
   return {
     keywords,
@@ -84,8 +90,11 @@ export function buildPrefilter(keywords: readonly string[]): Prefilter {
         const code = text.charCodeAt(i);
         state = delta[state + (code < 128 ? classOf[code]! : 0)]!;
         if (state !== 0) {
-          const hit = emits[state];
-          if (hit !== undefined) for (let k = 0; k < hit.length; k++) onHit(hit[k]!, i + 1);
+          const e = emitOf[state]!;
+          if (e !== 0) {
+            const hit = emitLists[e]!;
+            for (let k = 0; k < hit.length; k++) onHit(hit[k]!, i + 1);
+          }
         }
       }
     },

@@ -26,7 +26,8 @@ function captureGroups(regex: RegExp): number {
 export function compileRule(def: RuleDefinition): Rule {
   const where = `${def.source}: rule ${def.id}`;
   // d: group offsets, so line and column point at the secret and not at its keyword.
-  const regex = compileRegex(def.regex, 'gd', `${where}: regex`);
+  // y for anchored rules: exec tries the one position it is given and never scans on.
+  const regex = compileRegex(def.regex, def.anchor === undefined ? 'gd' : 'yd', `${where}: regex`);
   // Counting groups compiles the regex at once; a rule with secretGroup set (the build's cache sets
   // it for every built-in) defers that to its first use, so start-up compiles no regex.
   let secretGroup = def.secretGroup;
@@ -51,6 +52,7 @@ export function compileRule(def: RuleDefinition): Rule {
     path: def.path === undefined ? undefined : compileRegex(def.path, '', `${where}: path`),
     checksum: def.checksum,
     windowAfter: def.window ?? DEFAULT_WINDOW,
+    anchor: def.anchor,
     allowlist: {
       regexes: (allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: allowlist.regexes[${i}]`)),
       regexTarget: allow?.regexTarget ?? 'secret',

@@ -16,6 +16,7 @@ export interface RuleDefinition {
   readonly path?: string | undefined;
   readonly checksum?: Checksum | undefined;
   readonly window?: number | undefined;
+  readonly anchor?: Anchor | undefined;
   readonly allowlist?: AllowlistDefinition | undefined;
   /** `path`: the file name the example is scanned as (for rules restricted by `path`). */
   readonly examples: readonly { readonly text: string; readonly secret: string; readonly path?: string }[];
@@ -32,10 +33,18 @@ export interface AllowlistDefinition {
   readonly paths?: readonly string[];
 }
 
+/**
+ * Where an anchored rule's regex is tried: once, at the start of the identifier or of the line that
+ * holds each keyword hit, instead of at every position of a window. For rules whose keywords are
+ * common words (token, secret, password), that is the difference between a pass over every file and
+ * a few attempts per hit.
+ */
+export type Anchor = 'identifier' | 'line';
+const ANCHORS: readonly Anchor[] = ['identifier', 'line'];
 const CHECKSUMS: readonly Checksum[] = ['github-crc32', 'npm-crc32', 'jwt'];
 const RULE_KEYS = new Set([
   'id', 'provider', 'description', 'severity', 'remediation', 'validator', 'regex', 'secretGroup',
-  'entropy', 'keywords', 'path', 'checksum', 'window', 'allowlist', 'examples', 'negatives',
+  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives',
 ]);
 const ALLOWLIST_KEYS = new Set(['regexes', 'regexTarget', 'stopwords', 'paths', 'description']);
 
@@ -84,6 +93,8 @@ export function parseRuleTable(table: unknown, source: string, index: number): R
   if (!/^[a-z0-9][a-z0-9._/-]*$/.test(id)) fail('id', 'must be lower-case letters, digits, ".", "_", "/" or "-"');
   const severity = str('severity', true)! as Severity;
   if (!SEVERITIES.includes(severity)) fail('severity', `must be one of ${SEVERITIES.join(', ')}`);
+  const anchor = str('anchor', false) as Anchor | undefined;
+  if (anchor !== undefined && !ANCHORS.includes(anchor)) fail('anchor', `must be one of ${ANCHORS.join(', ')}`);
   const checksum = str('checksum', false) as Checksum | undefined;
   if (checksum !== undefined && !CHECKSUMS.includes(checksum)) fail('checksum', `must be one of ${CHECKSUMS.join(', ')}`);
   const keywords = strings('keywords');
@@ -137,6 +148,7 @@ export function parseRuleTable(table: unknown, source: string, index: number): R
     path: str('path', false),
     checksum,
     window,
+    anchor,
     allowlist,
     examples,
     negatives: strings('negatives'),

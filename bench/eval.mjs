@@ -1,0 +1,16 @@
+// npm run eval: plants fake keys for every built-in rule in a generated, realistic project tree, next
+// to decoys that only look like keys, scans the tree with the built CLI and prints recall and precision.
+// It is a measurement: exit 0 whatever the figures, 2 if something broke (dist/ missing included).
+//   EVAL_SEED=<n>  another tree (default 1)
+//   --keep         keep the tree, the ground truth and the report, and print where they are
+
+try {
+  const seed = Number(process.env.EVAL_SEED ?? 1);
+  if (!Number.isInteger(seed)) throw new Error(`EVAL_SEED must be an integer, not ${process.env.EVAL_SEED}`);
+  // imported here, not at the top, so a missing or broken dist/ exits 2 like any other failure
+  const { evaluate } = await import('./eval/evaluate.mjs');
+  await evaluate({ seed, keep: process.argv.includes('--keep'), log: (text) => console.log(text), nodePath: process.execPath });
+} catch (err) {
+  console.error(`eval: ${err?.stack ?? err}`);
+  process.exitCode = 2;
+}

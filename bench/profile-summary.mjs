@@ -1,0 +1,82 @@
+// Self time by function from a V8 .cpuprofile (node --cpu-prof), to see where a scan spends it.
+// V8 names compiled regexes by their source; those are shown by the ids of the rules using them.
+//   node bench/profile-summary.mjs <file.cpuprofile> [top]
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The rules as the build compiled them; a build without it just shows regex sources. */
+const RULES_JSON = fileURLToPath(new URL('../dist/rules.json', import.meta.url));
+const MAX_NAME = 110;
+
+/** Regex source → the ids of the rules that use it, keyed as V8 prints it (RegExp#source). */
+export async function ruleIdsByRegex(path = RULES_JSON) {
+  const ids = new Map();
+  if (!existsSync(path)) return ids;
+  try {
+    for (const { id, regex } of JSON.parse(await readFile(path, 'utf8')).definitions ?? []) {
+      const source = new RegExp(regex.replace(/^\(\?i\)/, '')).source; // keyscan turns a leading (?i) into the i flag
+      ids.set(source, [...(ids.get(source) ?? []), id]);
+    }
+  } catch {
+    // another shape of rules.json: names stay regex sources
+  }
+  return ids;
+}
+
+/** V8 cuts a regex's name after this many characters of its source. */
+const V8_NAME_LIMIT = 1024;
+
+function idsOfRegex(source, regexIds) {
+  const exact = regexIds.get(source);
+  if (exact || source.length < V8_NAME_LIMIT) return exact;
+  const ids = [...regexIds].filter(([full]) => full.startsWith(source)).flatMap(([, list]) => list);
+  return ids.length > 0 ? ids : undefined;
+}
+
+function functionName(frame, regexIds) {
+  const name = frame.functionName || '(anonymous)';
+  if (!name.startsWith('RegExp: ')) return `${name}${location(frame)}`;
+  const ids = idsOfRegex(name.slice('RegExp: '.length), regexIds);
+  if (ids) return `regex of ${ids.join(', ')}`;
+  return name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name;
+}
+
+function location({ url, lineNumber }) {
+  if (url === '') return '';
+  const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+  return ` ${path.startsWith(ROOT) ? path.slice(ROOT.length) : path}:${lineNumber + 1}`;
+}
+
+/** [{ name, ms, share }] by self time, largest first; a sample's time runs until the next one. */
+export function selfTimes(profile, regexIds = new Map()) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const byFunction = new Map();
+  let totalUs = 0;
+  for (let i = 0; i < profile.samples.length - 1; i++) {
+    const us = profile.timeDeltas[i + 1];
+    const frame = nodes.get(profile.samples[i]).callFrame;
+    const name = functionName(frame, regexIds);
+    byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+    totalUs += us;
+  }
+  return [...byFunction]
+    .map(([name, us]) => ({ name, ms: us / 1000, share: us / totalUs }))
+    .sort((a, b) => b.ms - a.ms);
+}
+
+export function formatSelfTimes(rows, top) {
+  return rows
+    .slice(0, top)
+    .map((r) => `${r.ms.toFixed(0).padStart(8)} ms ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.name}`)
+    .join('\n');
+}
+
+async function main([file, top = '20']) {
+  const profile = JSON.parse(await readFile(file, 'utf8'));
+  process.stdout.write(`${formatSelfTimes(selfTimes(profile, await ruleIdsByRegex()), Number(top))}\n`);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

@@ -1,0 +1,58 @@
+/** Facts about the project that decide whether a file is shipped to browsers. */
+export interface FrontendFacts {
+  /** Directories (relative to the scan root, '' for the root) whose package.json depends on a browser framework. */
+  readonly browserPackages: readonly string[];
+  /** Of those, the ones on a server-first framework (Next.js, Remix, Nuxt, SvelteKit): code is server-side unless marked. */
+  readonly serverFirstPackages: readonly string[];
+}
+
+export const NO_FRONTEND: FrontendFacts = { browserPackages: [], serverFirstPackages: [] };
+
+const PUBLIC_DIRS = /(?:^|\/)(?:public|static|www|wwwroot|assets|dist\/(?:assets|static|js)|build\/static)\//;
+const SERVER_PATHS = /(?:^|\/)(?:server|api|backend|functions|lambda|scripts|migrations|test|tests|__tests__|spec)\/|\.(?:server|test|spec)\.[cm]?[jt]sx?$|(?:^|\/)(?:middleware|route|server)\.[cm]?[jt]s$/;
+
+function packageOf(path: string, dirs: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const dir of dirs) if ((dir === '' || path.startsWith(`${dir}/`)) && (best === undefined || dir.length > best.length)) best = dir;
+  return best;
+}
+
+function isUseClient(text: string): boolean {
+  return /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*['"]use client['"]/.test(text.slice(0, 2048));
+}
+
+/**
+ * Whether a file reaches browsers: HTML, public/static assets, bundles, component files, and the
+ * source of a front-end package. Server-first frameworks (Next.js…) count only "use client" files.
+ */
+export function isClientSide(path: string, text: string, facts: FrontendFacts): boolean {
+  const lower = path.toLowerCase();
+  if (/\.(?:html?|vue|svelte)$/.test(lower)) return true;
+  if (/\.(?:min|bundle|chunk)\.js$/.test(lower) || /(?:^|\/)(?:chunks?|bundles?)\/[^/]+\.js$/.test(lower)) return true;
+  const isScript = /\.[cm]?[jt]sx?$/.test(lower);
+  if (PUBLIC_DIRS.test(lower) && (isScript || /\.(?:json|map)$/.test(lower))) return true;
+  if (!isScript) return false;
+  if (isUseClient(text)) return true;
+  if (SERVER_PATHS.test(lower)) return false;
+  const pkg = packageOf(lower, facts.browserPackages);
+  if (pkg === undefined) return /\.component\.ts$/.test(lower) ? true : false;
+  if (packageOf(lower, facts.serverFirstPackages) === pkg) return false;
+  return true;
+}
+
+const BROWSER_FRAMEWORKS = ['react', 'react-dom', 'vue', 'svelte', '@angular/core', 'preact', 'solid-js', 'lit', '@sveltejs/kit', 'next', 'nuxt', '@remix-run/react', 'vite', 'gatsby', 'expo', 'react-native'];
+const SERVER_FIRST = ['next', 'nuxt', '@remix-run/react', '@sveltejs/kit', '@remix-run/node', 'astro'];
+
+/** Classifies one package.json: undefined when it ships nothing to browsers. */
+export function frontendKindOf(packageJson: string): 'browser' | 'server-first' | undefined {
+  let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  try {
+    pkg = JSON.parse(packageJson) as typeof pkg;
+  } catch {
+    return undefined;
+  }
+  const deps = { ...pkg.devDependencies, ...pkg.dependencies };
+  if (SERVER_FIRST.some((d) => d in deps)) return 'server-first';
+  if (BROWSER_FRAMEWORKS.some((d) => d in deps)) return 'browser';
+  return undefined;
+}
