@@ -301,3 +301,27 @@ describe('keyscan rules', () => {
     expect(run.code).toBe(2);
   });
 });
+
+describe('fixtures', () => {
+  test('keyscan fixtures/leaky-project finds every planted key and exits 1; the repository itself is clean', async () => {
+    const repo = new URL('..', import.meta.url).pathname;
+    const leaky = await runBuiltCli(['fixtures/leaky-project', '--format', 'json'], { cwd: repo });
+    expect(leaky.code).toBe(1);
+    const report = JSON.parse(leaky.stdout) as JsonReport;
+    expect(report.findings.map((f) => `${f['file']}:${f['ruleId']}`)).toEqual([
+      '.env:aws-access-key-id',
+      '.env:aws-secret-access-key',
+      '.env:stripe-secret-key',
+      'config/slack.yaml:slack-bot-token',
+      'config/slack.yaml:slack-webhook-url',
+      'deploy/id_ed25519:private-key-openssh',
+      'public/index.html:google-api-key',
+      'scripts/deploy.sh:github-pat',
+      'src/config.ts:openai-project-key',
+      'src/config.ts:anthropic-api-key',
+    ]);
+    const self = await runBuiltCli(['.'], { cwd: repo });
+    expect(self.stdout).toContain('No secrets found');
+    expect(self.code).toBe(0);
+  });
+});
