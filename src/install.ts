@@ -5,6 +5,8 @@ import { KeyscanError } from './errors.js';
 import { hookLocation } from './sources/git-config.js';
 
 const BEGIN = '# >>> keyscan >>>';
+/** Opens the block when install had to end the hook's last line: uninstall takes that newline back too. */
+const NEWLINE_ADDED = '\n# >>> keyscan >>> (a newline was added before this line)';
 const END = '# <<< keyscan <<<';
 /** A foreign hook moved aside by --force; our hook runs it after keyscan. */
 const CHAINED = 'pre-commit.pre-keyscan';
@@ -15,8 +17,8 @@ elif command -v keyscan >/dev/null 2>&1; then keyscan staged
 else npx --no-install keyscan staged
 fi || exit $?`;
 
-function block(chain: boolean): string {
-  const lines = [BEGIN, '# Blocks commits that add API keys. Remove with: keyscan install --uninstall', RUN_KEYSCAN];
+function block(chain: boolean, begin = BEGIN): string {
+  const lines = [begin, '# Blocks commits that add API keys. Remove with: keyscan install --uninstall', RUN_KEYSCAN];
   if (chain) lines.push(`if [ -x "$(dirname "$0")/${CHAINED}" ]; then exec "$(dirname "$0")/${CHAINED}" "$@"; fi`);
   lines.push(END);
   return `${lines.join('\n')}\n`;
@@ -32,7 +34,8 @@ export type InstallAction =
 export type Layout = 'husky' | 'hooksPath' | 'git';
 
 function stripBlock(text: string): string {
-  const start = text.indexOf(BEGIN);
+  const added = text.indexOf(NEWLINE_ADDED);
+  const start = added !== -1 ? added : text.indexOf(BEGIN);
   const end = text.indexOf(END);
   if (start === -1 || end === -1) return text;
   return text.slice(0, start) + text.slice(end + END.length).replace(/^\n/, '');
@@ -72,8 +75,13 @@ export async function installHook(cwd: string, force: boolean): Promise<InstallA
   if (existing?.includes(BEGIN)) return { kind: 'already', path, layout };
   await mkdir(join(path, '..'), { recursive: true });
   if (layout === 'husky') {
-    const base = existing === undefined || existing.trim() === '' ? '' : existing.endsWith('\n') ? existing : `${existing}\n`;
-    await writeFile(path, base + block(false));
+    const text =
+      existing === undefined || existing === ''
+        ? block(false)
+        : existing.endsWith('\n')
+          ? existing + block(false)
+          : existing + block(false, NEWLINE_ADDED.slice(1)).replace(/^/, '\n');
+    await writeFile(path, text);
     await chmod(path, 0o755);
     return { kind: 'installed', path, layout, chained: false };
   }

@@ -1,7 +1,7 @@
 import { detect, type RuleSet } from './detect/detect.js';
 import { Secret } from './secret.js';
 import { readFileFragment, type FileEntry, type ReadOutcome } from './sources/files.js';
-import type { SecretFinding, Skipped } from './types.js';
+import type { Finding, PracticeFinding, SecretFinding, Skipped } from './types.js';
 
 export interface BatchRequest {
   readonly id: number;
@@ -10,20 +10,20 @@ export interface BatchRequest {
 
 /** An accumulator: a batch's findings, skips and counts. */
 export interface BatchOutcome {
-  findings: SecretFinding[];
+  findings: Finding[];
   skipped: Skipped[];
   files: number;
   bytes: number;
 }
 
-export type PlainFinding = Omit<SecretFinding, 'secret'> & { readonly secret: string };
+export type PlainFinding = (Omit<SecretFinding, 'secret'> & { readonly secret: string }) | PracticeFinding;
 
-export function toPlainFinding(finding: SecretFinding): PlainFinding {
-  return { ...finding, secret: finding.secret.reveal() };
+export function toPlainFinding(finding: Finding): PlainFinding {
+  return finding.kind === 'secret' ? { ...finding, secret: finding.secret.reveal() } : finding;
 }
 
-export function fromPlainFinding(plain: PlainFinding): SecretFinding {
-  return { ...plain, secret: new Secret(plain.secret) };
+export function fromPlainFinding(plain: PlainFinding): Finding {
+  return plain.kind === 'secret' ? { ...plain, secret: new Secret(plain.secret) } : plain;
 }
 
 export function readBatch(files: readonly FileEntry[], set: RuleSet, maxFileSize: number): BatchOutcome {

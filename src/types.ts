@@ -54,6 +54,12 @@ export type Checksum = 'github-crc32' | 'npm-crc32' | 'jwt';
 
 export interface Rule {
   readonly id: string;
+  /** Set on practice rules: their matches are practice findings, not secrets. */
+  readonly practice: PracticeId | undefined;
+  /** For keys whose provider offers a narrower kind: what to use instead (practice/broad-scope-key). */
+  readonly narrower: string | undefined;
+  /** The environment variable code should read this key from (practice/hardcoded-key). */
+  readonly envVar: string | undefined;
   readonly provider: string;
   readonly title: string;
   readonly description: string;
@@ -78,7 +84,26 @@ export interface Rule {
   readonly source: string;
 }
 
-export type Finding = SecretFinding;
+/** The key-management practices keyscan checks; each is reported as practice/<id>. */
+export const PRACTICES = [
+  'hardcoded-key',
+  'key-in-url',
+  'client-side-exposure',
+  'dotenv-committed',
+  'dotenv-not-ignored',
+  'broad-scope-key',
+  'leaked-in-history',
+  'stale-key',
+] as const;
+export type PracticeId = (typeof PRACTICES)[number];
+
+/** A practice a secret finding also breaks, with the fix for this file and provider. */
+export interface PracticeNote {
+  readonly id: PracticeId;
+  readonly fix: string;
+}
+
+export type Finding = SecretFinding | PracticeFinding;
 
 export interface SecretFinding {
   readonly kind: 'secret';
@@ -91,6 +116,24 @@ export interface SecretFinding {
   readonly origin: Origin;
   readonly at: Location;
   readonly fingerprint: string;
+  /** Practices this key breaks besides being leaked (hard-coded, in a URL, in client code…). */
+  readonly practices: readonly PracticeNote[];
+}
+
+/** A practice broken without a key in clear: a key variable put into a URL, a public env prefix… */
+export interface PracticeFinding {
+  readonly kind: 'practice';
+  readonly ruleId: `practice/${PracticeId}`;
+  readonly practice: PracticeId;
+  readonly title: string;
+  readonly provider: string;
+  readonly severity: Severity;
+  readonly remediation: string;
+  readonly origin: Origin;
+  readonly at: Location;
+  readonly fingerprint: string;
+  /** What the rule matched (a variable, a flag, an env name): never a key's value. */
+  readonly evidence: string;
 }
 
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'special';

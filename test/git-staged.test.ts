@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runBuiltCli, type CliRun } from './helpers/cli.js';
-import { fakeGithubToken, fakeOpenAiProjectKey } from './helpers/fake-keys.js';
+import { fakeOpenAiProjectKey } from './helpers/fake-keys.js';
 import { cliEnv, keyscanShimDir, pathWithShim, repoAt, tempRepo } from './helpers/git-repo.js';
 import { tempTree } from './helpers/tmp.js';
 
@@ -48,7 +48,7 @@ function expectNoKeyIn(run: CliRun): void {
 
 const lines = (n: number, label = 'line'): string[] => Array.from({ length: n }, (_, i) => `// ${label} ${i + 1}`);
 
-describe('keyscan staged: what the next commit adds', () => {
+describe.concurrent('keyscan staged: what the next commit adds', () => {
   test('a key staged in the middle of a committed file blocks with the line of the staged file', async () => {
     const before = lines(10);
     const repo = tempRepo({ 'src/app.ts': `${before.join('\n')}\n` }, { commit: 'initial' });
@@ -111,7 +111,7 @@ describe('keyscan staged: what the next commit adds', () => {
   test('a pure rename of a committed file that holds a key adds nothing', async () => {
     const repo = tempRepo();
     repo.commitFiles({ 'old/settings.env': `# settings\nOPENAI_API_KEY=${KEY}\nDEBUG=1\n` }, 'planted with --no-verify', { noVerify: true });
-    repo.git(['mv', 'old/settings.env', 'new-place/settings.env']);
+    repo.git(['mv', 'old', 'new-place']);
     const { code, report } = await stagedJson(repo.root);
     expect(code).toBe(0);
     expect(report.findings).toEqual([]);
@@ -287,14 +287,6 @@ describe('keyscan staged: what the next commit adds', () => {
     const repo = tempRepo({ 'test/fixture.ts': `const k = "${KEY}"; // keyscan:allow\n` }, { stage: true });
     const { code } = await stagedJson(repo.root);
     expect(code).toBe(0);
-  });
-
-  test('other providers are caught too', async () => {
-    const token = fakeGithubToken(7);
-    const repo = tempRepo({ '.github/token.txt': `GITHUB_TOKEN=${token}\n` }, { stage: true });
-    const run = await staged(repo.root, ['--format', 'json']);
-    expect(run.code).toBe(1);
-    expect(run.stdout).not.toContain(token);
   });
 
   test('the text report of a blocked commit says how to fix, allow and bypass', async () => {

@@ -1,5 +1,5 @@
 import { Secret } from '../secret.js';
-import type { Fragment, Rule, SecretFinding } from '../types.js';
+import type { Finding, Fragment, Rule } from '../types.js';
 import { hasAllowMarker } from './allow.js';
 import { passesChecksum } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
@@ -145,7 +145,7 @@ function isAllowedByRule(rule: Rule, secret: string, match: string, line: () => 
  * A rule's regex runs only in windows around its keywords' hits, so a large file without
  * keywords costs one pass of the prefilter and nothing more.
  */
-export function detect(fragment: Fragment, set: RuleSet): SecretFinding[] {
+export function detect(fragment: Fragment, set: RuleSet): Finding[] {
   const { text } = fragment;
   const n = text.length;
   const { rules, rulesByKeyword, scratch } = set;
@@ -218,7 +218,8 @@ export function detect(fragment: Fragment, set: RuleSet): SecretFinding[] {
     if (!secret || !span) return;
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return;
     if (rule.checksum !== undefined && !passesChecksum(rule.checksum, secret)) return;
-    if (isPlaceholder(secret)) return;
+    // a practice match is a variable or a flag: placeholders such as ${apiKey} are the point
+    if (rule.practice === undefined && isPlaceholder(secret)) return;
     const start = base + span[0];
     if (isAllowedByRule(rule, secret, m[0], () => lineOf(start))) return;
     candidates.push({ rule: r, start, end: base + span[1], secret });
@@ -268,24 +269,49 @@ export function detect(fragment: Fragment, set: RuleSet): SecretFinding[] {
 
   // One finding per secret location: of overlapping candidates, the most specific rule's.
   candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Secrets compete for a location; practice matches only drop exact repeats of one practice.
   const kept: Candidate[] = [];
+  let lastSecret: number | undefined;
   for (const c of candidates) {
-    const last = kept[kept.length - 1];
+    const practice = rules[c.rule]!.practice;
+    if (practice !== undefined) {
+      if (!kept.some((k) => k.start === c.start && rules[k.rule]!.practice === practice)) kept.push(c);
+      continue;
+    }
+    const last = lastSecret === undefined ? undefined : kept[lastSecret];
     if (last !== undefined && c.start < last.end) {
-      if (isMoreSpecific(c, last, rules)) kept[kept.length - 1] = c;
+      if (isMoreSpecific(c, last, rules)) kept[lastSecret!] = c;
     } else {
+      lastSecret = kept.length;
       kept.push(c);
     }
   }
 
   starts ??= lineStarts(text);
-  const findings: SecretFinding[] = [];
+  const findings: Finding[] = [];
   for (const c of kept) {
     const at = locate(starts, c.start, c.end, fragment.lineOffset);
     const firstLine = lineText(text, starts, at.line - fragment.lineOffset - 1);
     const lastLine = at.endLine === at.line ? firstLine : lineText(text, starts, at.endLine - fragment.lineOffset - 1);
     if (hasAllowMarker(firstLine) || hasAllowMarker(lastLine)) continue;
     const rule = rules[c.rule]!;
+    if (rule.practice !== undefined) {
+      findings.push({
+        kind: 'practice',
+        ruleId: `practice/${rule.practice}`,
+        practice: rule.practice,
+        title: rule.title,
+        provider: rule.provider,
+        severity: rule.severity,
+        remediation: rule.remediation,
+        origin: fragment.origin,
+        at,
+        // the matched text (a variable name, a flag) is no secret, but keep fingerprints alike
+        fingerprint: fingerprintOf(`practice/${rule.practice}`, path, `${at.line}:${c.secret}`),
+        evidence: c.secret,
+      });
+      continue;
+    }
     findings.push({
       kind: 'secret',
       ruleId: rule.id,
@@ -297,6 +323,7 @@ export function detect(fragment: Fragment, set: RuleSet): SecretFinding[] {
       origin: fragment.origin,
       at,
       fingerprint: fingerprintOf(rule.id, path, c.secret),
+      practices: [],
     });
   }
   return findings;

@@ -19,9 +19,10 @@ function record(f: Finding, opts: ReportOptions) {
     column: f.at.column,
     endLine: f.at.endLine,
     endColumn: f.at.endColumn,
-    secret: redact(f.secret, opts),
+    secret: f.kind === 'secret' ? redact(f.secret, opts) : null,
     fingerprint: f.fingerprint,
     remediation: f.remediation,
+    ...(f.kind === 'secret' ? { practices: f.practices.map((p) => `practice/${p.id}`) } : {}),
     ...commitFields(f),
   };
 }

@@ -40,7 +40,8 @@ function displayPath(path: string, opts: ReportOptions): string {
 function findingLines(f: Finding, c: Colors, opts: ReportOptions): string[] {
   const where = `${f.at.line}:${f.at.column}`.padEnd(8);
   const indent = ' '.repeat(10);
-  const lines = [`  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}  ${c.magenta(redact(f.secret, opts))}`];
+  const shown = f.kind === 'secret' ? `  ${c.magenta(redact(f.secret, opts))}` : '';
+  const lines = [`  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}${shown}`];
   const o = f.origin;
   if (o.kind === 'commit') lines.push(`${indent} ${c.yellow(`commit ${o.commit.slice(0, 12)}`)} ${c.dim('·')} ${o.author} <${o.email}> ${c.dim('·')} ${o.date.slice(0, 10)} ${c.dim('·')} ${o.message}`);
   lines.push(`${indent} ${c.dim(f.ruleId)} ${c.dim('·')} ${f.remediation}`);

@@ -39,6 +39,9 @@ export function compileRule(def: RuleDefinition): Rule {
   const allow = def.allowlist;
   return {
     id: def.id,
+    practice: def.practice,
+    narrower: def.narrower,
+    envVar: def.envVar,
     provider: def.provider,
     title: def.description,
     description: def.description,

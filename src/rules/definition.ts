@@ -1,5 +1,5 @@
 import { KeyscanError } from '../errors.js';
-import { SEVERITIES, type Checksum, type Severity } from '../types.js';
+import { PRACTICES, SEVERITIES, type Checksum, type PracticeId, type Severity } from '../types.js';
 
 /** A rule as written in TOML: plain data, so it crosses to worker threads as it is. */
 export interface RuleDefinition {
@@ -17,6 +17,9 @@ export interface RuleDefinition {
   readonly checksum?: Checksum | undefined;
   readonly window?: number | undefined;
   readonly anchor?: Anchor | undefined;
+  readonly practice?: PracticeId | undefined;
+  readonly narrower?: string | undefined;
+  readonly envVar?: string | undefined;
   readonly allowlist?: AllowlistDefinition | undefined;
   /** `path`: the file name the example is scanned as (for rules restricted by `path`). */
   readonly examples: readonly { readonly text: string; readonly secret: string; readonly path?: string }[];
@@ -44,7 +47,7 @@ const ANCHORS: readonly Anchor[] = ['identifier', 'line'];
 const CHECKSUMS: readonly Checksum[] = ['github-crc32', 'npm-crc32', 'jwt'];
 const RULE_KEYS = new Set([
   'id', 'provider', 'description', 'severity', 'remediation', 'validator', 'regex', 'secretGroup',
-  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives',
+  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives', 'practice', 'narrower', 'envVar',
 ]);
 const ALLOWLIST_KEYS = new Set(['regexes', 'regexTarget', 'stopwords', 'paths', 'description']);
 
@@ -93,6 +96,11 @@ export function parseRuleTable(table: unknown, source: string, index: number): R
   if (!/^[a-z0-9][a-z0-9._/-]*$/.test(id)) fail('id', 'must be lower-case letters, digits, ".", "_", "/" or "-"');
   const severity = str('severity', true)! as Severity;
   if (!SEVERITIES.includes(severity)) fail('severity', `must be one of ${SEVERITIES.join(', ')}`);
+  const practice = str('practice', false) as PracticeId | undefined;
+  if (practice !== undefined && !PRACTICES.includes(practice)) fail('practice', `must be one of ${PRACTICES.join(', ')}`);
+  if (practice !== undefined && !id.startsWith(`practice/${practice}`)) fail('id', `of a practice rule must start with practice/${practice}`);
+  const envVar = str('envVar', false);
+  if (envVar !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(envVar)) fail('envVar', 'must be an environment variable name (A-Z, 0-9, _)');
   const anchor = str('anchor', false) as Anchor | undefined;
   if (anchor !== undefined && !ANCHORS.includes(anchor)) fail('anchor', `must be one of ${ANCHORS.join(', ')}`);
   const checksum = str('checksum', false) as Checksum | undefined;
@@ -149,6 +157,9 @@ export function parseRuleTable(table: unknown, source: string, index: number): R
     checksum,
     window,
     anchor,
+    practice,
+    narrower: str('narrower', false),
+    envVar,
     allowlist,
     examples,
     negatives: strings('negatives'),

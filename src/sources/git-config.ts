@@ -1,5 +1,6 @@
 import { simpleGit } from 'simple-git';
 import { KeyscanError } from '../errors.js';
+import { git } from './git.js';
 
 export interface HookLocation {
   readonly root: string;
@@ -28,20 +29,12 @@ export async function isShallowRepository(root: string): Promise<boolean> {
   return (await simpleGit(root).revparse(['--is-shallow-repository'])).trim() === 'true';
 }
 
-/** Whether a revision names a commit here. */
+/** Whether a revision names a commit here. By exit code: a quiet failure of rev-parse prints nothing, which simple-git takes for success. */
 export async function commitExists(root: string, rev: string): Promise<boolean> {
-  try {
-    await simpleGit(root).revparse(['--verify', '--quiet', `${rev}^{commit}`]);
-    return true;
-  } catch {
-    return false;
-  }
+  return (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], root)).code === 0;
 }
 
 export async function mergeBase(root: string, a: string, b: string): Promise<string | undefined> {
-  try {
-    return (await simpleGit(root).raw(['merge-base', a, b])).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  const run = await git(['merge-base', '--end-of-options', a, b], root);
+  return run.code === 0 ? run.stdout.trim() || undefined : undefined;
 }

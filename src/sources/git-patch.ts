@@ -41,7 +41,7 @@ const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 export interface PatchOptions {
   readonly kind: 'staged' | 'commit';
-  /** Called for each diff's pre/post blob pair; returning false skips a diff already scanned elsewhere. */
+  /** Called with each diff's pre/post blob pair and path; returning false skips a diff already scanned. */
   readonly isNewDiff?: (blobs: string) => boolean;
   /** Called when a commit header is read, before its fragments. */
   readonly onCommit?: (commit: CommitInfo) => void;
@@ -61,6 +61,7 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
   let commit: CommitInfo | undefined;
   let path: string | undefined;
   let skipFile = false;
+  let blobs = '';
   let oldLeft = 0;
   let newLeft = 0;
   let added: string[] = [];
@@ -116,12 +117,14 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
       newLeft = m[3] === undefined ? 1 : Number(m[3]);
     } else if (line.startsWith('diff --git ')) {
       path = undefined;
+      blobs = '';
       skipFile = false;
     } else if (line.startsWith('+++ ')) {
       path = newPathOf(line);
+      // the same change to the same path (a cherry-pick, a branch merged in) is scanned once
+      if (path !== undefined && blobs !== '' && options.isNewDiff && !options.isNewDiff(`${blobs} ${path}`)) skipFile = true;
     } else if (line.startsWith('index ')) {
-      const blobs = line.slice(6).split(' ')[0] ?? '';
-      if (options.isNewDiff && !options.isNewDiff(blobs)) skipFile = true;
+      blobs = line.slice(6).split(' ')[0] ?? '';
     } else if (line.startsWith(COMMIT_MARK)) {
       commit = parseCommitLine(line);
       path = undefined;

@@ -3,6 +3,9 @@ import { commitExists, isShallowRepository, mergeBase } from './git-config.js';
 
 /** The ends of a revision argument: `a..b`, `a...b`, `^a`, `a`; an empty side means HEAD. */
 export function rangeEnds(rev: string): { from?: string; to: string } {
+  // <rev>^! (that commit alone), <rev>^@ (its parents), <rev>^-N (a merge's side): check <rev>
+  const suffixed = /^(.+?)\^(?:!|@|-\d*)$/.exec(rev);
+  if (suffixed) return { to: suffixed[1]! };
   const m = /^(.*?)\.{2,3}(.*)$/.exec(rev);
   if (m) return { from: m[1] || 'HEAD', to: m[2] || 'HEAD' };
   if (rev.startsWith('^')) return { from: rev.slice(1), to: 'HEAD' };

@@ -85,7 +85,9 @@ export interface HistoryOptions {
 }
 
 export function logArgs(options: HistoryOptions): string[] {
-  const args = ['log', '-p', ...DIFF_ARGS, `--format=${LOG_FORMAT}`];
+  // --diff-merges=first-parent: lines added while resolving a merge are lines the merge adds;
+  // what the merged branch brought was scanned at its own commits, and blob dedupe skips most of it.
+  const args = ['log', '-p', '--diff-merges=first-parent', ...DIFF_ARGS, `--format=${LOG_FORMAT}`];
   if (options.since !== undefined) args.push(`--since=${options.since}`);
   if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
   // --reverse: oldest first, so a key is met first at the commit that introduced it.

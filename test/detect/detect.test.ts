@@ -4,6 +4,7 @@ import { compileRule } from '../../src/rules/compile.js';
 import type { RuleDefinition } from '../../src/rules/definition.js';
 import { randomBody } from '../helpers/fake-keys.js';
 import { ruleDef } from '../helpers/rule-def.js';
+import type { SecretFinding } from '../../src/types.js';
 
 const TOKEN_BODY = randomBody(32);
 const TOKEN = `tkn_${TOKEN_BODY}`;
@@ -17,8 +18,10 @@ const generic = ruleDef({
   entropy: 3,
 });
 
-function scanText(text: string, defs: RuleDefinition[], path = 'a.txt') {
-  return detect({ text, origin: { kind: 'file', path }, lineOffset: 0 }, buildRuleSet(defs.map(compileRule)));
+function scanText(text: string, defs: RuleDefinition[], path = 'a.txt'): SecretFinding[] {
+  return detect({ text, origin: { kind: 'file', path }, lineOffset: 0 }, buildRuleSet(defs.map(compileRule))).filter(
+    (f): f is SecretFinding => f.kind === 'secret',
+  );
 }
 
 describe('detect', () => {

@@ -34,8 +34,6 @@ export interface CommitOptions {
   readonly date?: string;
   /** Skip the pre-commit hook (to plant a key in history). */
   readonly noVerify?: boolean;
-  readonly all?: boolean;
-  readonly allowEmpty?: boolean;
 }
 
 export interface GitRepo {
@@ -49,7 +47,7 @@ export interface GitRepo {
   stage(...paths: string[]): void;
   /** Stages everything and commits; returns the full sha of the new commit. */
   commit(message: string, options?: CommitOptions): string;
-  /** writes, stages and commits `files`; returns the sha. */
+  /** Writes, stages and commits `files`; returns the sha. */
   commitFiles(files: Record<string, string | Buffer>, message: string, options?: CommitOptions): string;
   head(): string;
   revParse(rev: string): string;
@@ -90,8 +88,6 @@ export function repoAt(root: string, options: { init?: boolean } = {}): GitRepo 
       repo.git(['add', '-A']);
       const args = ['commit', '-q', '-m', message];
       if (opts.noVerify) args.push('--no-verify');
-      if (opts.all) args.push('-a');
-      if (opts.allowEmpty) args.push('--allow-empty');
       const env = opts.date === undefined ? {} : { GIT_AUTHOR_DATE: opts.date, GIT_COMMITTER_DATE: opts.date };
       repo.git(args, { env });
       return repo.head();

@@ -4,7 +4,7 @@ import { buildRuleSet, detect, type RuleSet } from '../../src/detect/detect.js';
 import { compileRule } from '../../src/rules/compile.js';
 import type { RuleDefinition } from '../../src/rules/definition.js';
 import { BUILTIN_RULES_DIR, loadBuiltinRules, parseRuleFile } from '../../src/rules/load.js';
-import type { Fragment, SecretFinding } from '../../src/types.js';
+import type { Finding, Fragment, SecretFinding } from '../../src/types.js';
 
 export function ruleFiles(): { name: string; text: string }[] {
   return readdirSync(BUILTIN_RULES_DIR)
@@ -29,6 +29,15 @@ export function fragmentOf(text: string, path = 'example.txt'): Fragment {
   return { text, origin: { kind: 'file', path }, lineOffset: 0 };
 }
 
-export function findIn(text: string, set: RuleSet, path?: string): SecretFinding[] {
+export function findIn(text: string, set: RuleSet, path?: string): Finding[] {
   return detect(fragmentOf(text, path), set);
+}
+
+export function secretsIn(text: string, set: RuleSet, path?: string): SecretFinding[] {
+  return findIn(text, set, path).filter((f): f is SecretFinding => f.kind === 'secret');
+}
+
+/** What a finding found: the secret, or for a practice finding, where it points. */
+export function shown(f: Finding): string {
+  return f.kind === 'secret' ? f.secret.reveal() : f.evidence;
 }
