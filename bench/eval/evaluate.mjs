@@ -42,7 +42,9 @@ function buildTree(rules, rng) {
 
   const ruleSet = buildRuleSet(rules.map(compileRule));
   const findingsIn = (text) =>
-    detect({ text, origin: { kind: 'file', path: 'example.txt' }, lineOffset: 0 }, ruleSet).map((f) => ({ ruleId: f.ruleId, secret: f.secret.reveal() }));
+    detect({ text, origin: { kind: 'file', path: 'example.txt' }, lineOffset: 0 }, ruleSet)
+      .filter((f) => f.kind === 'secret')
+      .map((f) => ({ ruleId: f.ruleId, secret: f.secret.reveal() }));
   const planted = plantKeys(project, rules, rng.fork('plants'), findingsIn);
 
   const dr = rng.fork('decoys');

@@ -148,7 +148,7 @@ const ident = (provider) => provider.replace(/[^A-Za-z0-9]/g, '');
 /** Everyday places a prefixed key ends up, by file kind. */
 const NATURAL = {
   ts: (c) => ({ text: `const ${c.id}Client = new ${c.cls}({ apiKey: "${c.key}" });` }),
-  tsx: (c) => ({ text: `const ${c.id} = new ${c.cls}({\n  apiKey: '${c.key}',\n  dangerouslyAllowBrowser: true,\n});` }),
+  tsx: (c) => ({ text: `const ${c.id} = new ${c.cls}({\n  apiKey: '${c.key}',\n  dangerouslyAllowBrowser: true,\n});` }), // keyscan:allow (a context the eval plants keys in)
   py: (c) => ({ text: `client = ${c.cls}(api_key="${c.key}")` }),
   ipynb: (c) => ({ cell: { code: `import os\n\nos.environ["${c.env}"] = "${c.key}"` } }),
   env: (c) => ({ text: `${c.env}=${c.key}` }),
