@@ -1,7 +1,8 @@
 import { detect, type RuleSet } from './detect/detect.js';
 import { Secret } from './secret.js';
 import { readFileFragment, type FileEntry, type ReadOutcome } from './sources/files.js';
-import type { Finding, PracticeFinding, SecretFinding, Skipped } from './types.js';
+import { applyPractices, type PracticeContext } from './practices/apply.js';
+import type { Finding, Fragment, PracticeFinding, Rule, SecretFinding, Skipped } from './types.js';
 
 export interface BatchRequest {
   readonly id: number;
@@ -26,19 +27,37 @@ export function fromPlainFinding(plain: PlainFinding): Finding {
   return plain.kind === 'secret' ? { ...plain, secret: new Secret(plain.secret) } : plain;
 }
 
-export function readBatch(files: readonly FileEntry[], set: RuleSet, maxFileSize: number): BatchOutcome {
+/** What scanning a file needs besides the file: rules, limits, and the practice checks' context. */
+export interface ScanSetup {
+  readonly set: RuleSet;
+  readonly rulesById: ReadonlyMap<string, Rule>;
+  readonly maxFileSize: number;
+  readonly practices: PracticeContext;
+}
+
+export function scanSetup(set: RuleSet, maxFileSize: number, practices: PracticeContext): ScanSetup {
+  return { set, rulesById: new Map(set.rules.map((r) => [r.id, r])), maxFileSize, practices };
+}
+
+/** Source, detector and practice checks for one fragment. */
+export function findingsIn(fragment: Fragment, setup: ScanSetup): Finding[] {
+  const found = detect(fragment, setup.set);
+  return applyPractices(fragment, found, setup.rulesById, setup.practices);
+}
+
+export function readBatch(files: readonly FileEntry[], setup: ScanSetup): BatchOutcome {
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
-  for (const file of files) addOutcome(outcome, readFileFragment(file, maxFileSize), set);
+  for (const file of files) addOutcome(outcome, readFileFragment(file, setup.maxFileSize), setup);
   return outcome;
 }
 
-export function addOutcome(outcome: BatchOutcome, read: ReadOutcome, set: RuleSet): BatchOutcome {
+export function addOutcome(outcome: BatchOutcome, read: ReadOutcome, setup: ScanSetup): BatchOutcome {
   if (read.kind === 'skipped') {
     outcome.skipped.push(read.skipped);
     return outcome;
   }
   outcome.files++;
   outcome.bytes += read.bytes;
-  for (const finding of detect(read.fragment, set)) outcome.findings.push(finding);
+  for (const finding of findingsIn(read.fragment, setup)) outcome.findings.push(finding);
   return outcome;
 }

@@ -4,14 +4,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { buildRuleSet } from './detect/detect.js';
 import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
-import { readBatch, toPlainFinding, type BatchRequest } from './scan-batch.js';
+import type { PracticeContext } from './practices/apply.js';
+import { readBatch, scanSetup, toPlainFinding, type BatchRequest } from './scan-batch.js';
 
-const { definitions, maxFileSize } = workerData as { definitions: RuleDefinition[]; maxFileSize: number };
-const set = buildRuleSet(definitions.map(compileRule));
+const { definitions, maxFileSize, practices } = workerData as { definitions: RuleDefinition[]; maxFileSize: number; practices: PracticeContext };
+const setup = scanSetup(buildRuleSet(definitions.map(compileRule)), maxFileSize, practices);
 
 parentPort!.on('message', (request: BatchRequest) => {
   try {
-    const outcome = readBatch(request.files, set, maxFileSize);
+    const outcome = readBatch(request.files, setup);
     parentPort!.postMessage({ id: request.id, ...outcome, findings: outcome.findings.map(toPlainFinding) });
   } catch (err) {
     parentPort!.postMessage({ id: request.id, error: String((err as Error)?.stack ?? err) });

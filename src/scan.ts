@@ -2,17 +2,22 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { buildRuleSet, detect, type RuleSet } from './detect/detect.js';
+import { buildRuleSet } from './detect/detect.js';
 import { KeyscanError } from './errors.js';
 import { createPool, type Pool } from './pool.js';
 import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
-import { addOutcome, readBatch, type BatchOutcome } from './scan-batch.js';
+import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
+import type { PracticeContext } from './practices/apply.js';
+import { frontendFacts } from './practices/client-side.js';
+import { manifestsAbove, packageManifests } from './sources/manifests.js';
 import { entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
-import { historyFragments, repoRoot, stagedFragments, type HistoryOptions } from './sources/git.js';
+import { historyFragments, readAtHead, repoRoot, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
+import { applyHistoryPractices } from './practices/history.js';
+import { practicesChecked, summarizePractices } from './practices/summary.js';
 import { createPathFilter } from './sources/ignore-rules.js';
 import { readStdinFragment } from './sources/stdin.js';
-import type { Finding, ScanResult } from './types.js';
+import type { Finding, Fragment, PracticeId, ScanResult } from './types.js';
 
 export interface ScanRequest {
   /** Absolute paths of files and directories, or '-' for standard input. */
@@ -23,6 +28,36 @@ export interface ScanRequest {
   readonly maxFileSize: number;
   /** Worker threads for file scans; 0 scans in this thread, 'auto' one per core on large trees. */
   readonly threads: number | 'auto';
+  readonly disabledPractices?: readonly PracticeId[];
+}
+
+export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
+
+const DOTENV_PATTERNS = ['*.env', '.env*', '**/.env*', '**/*.env'];
+
+/** Front-end packages and tracked .env files of each scanned directory, as the practice checks need them. */
+async function practiceContextForFiles(targets: readonly string[], cwd: string, disabled: readonly PracticeId[]): Promise<PracticeContext> {
+  const dirs: string[] = [];
+  for (const t of targets) if (t !== '-' && (await stat(t)).isDirectory()) dirs.push(t);
+  const browserPackages: string[] = [];
+  const serverFirstPackages: string[] = [];
+  const trackedList: string[] = [];
+  let inGit = false;
+  for (const dir of dirs) {
+    const prefix = dirs.length === 1 ? '' : `${toPosix(relative(cwd, dir)) || '.'}/`;
+    const facts = frontendFacts(await packageManifests(dir));
+    for (const p of facts.browserPackages) browserPackages.push(prefix + p);
+    for (const p of facts.serverFirstPackages) serverFirstPackages.push(prefix + p);
+    const tracked = await trackedPaths(dir, DOTENV_PATTERNS);
+    if (tracked === undefined) continue;
+    inGit = true;
+    for (const p of tracked) trackedList.push(prefix + p);
+  }
+  return {
+    frontend: { browserPackages: browserPackages.map((p) => p.replace(/\/$/, '')), serverFirstPackages: serverFirstPackages.map((p) => p.replace(/\/$/, '')) },
+    tracked: inGit ? { kind: 'listed', paths: trackedList } : { kind: 'no-git' },
+    disabled,
+  };
 }
 
 /** Below this much text a scan stays in one thread: starting workers would cost more than it saves. */
@@ -83,14 +118,15 @@ function useThreads(request: ScanRequest): number {
 export async function scan(request: ScanRequest): Promise<ScanResult> {
   const started = performance.now();
   await checkTargets(request.targets, request.cwd);
-  const set: RuleSet = buildRuleSet(request.rules.map(compileRule));
+  const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? []);
+  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices);
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
 
   if (request.targets.includes('-')) {
     const { fragment, bytes } = await readStdinFragment(request.stdin());
     outcome.files++;
     outcome.bytes += bytes;
-    outcome.findings.push(...detect(fragment, set));
+    outcome.findings.push(...findingsIn(fragment, setup));
   }
 
   const threads = useThreads(request);
@@ -101,9 +137,9 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   let pool: Pool | undefined;
   const dispatch = async (batch: FileEntry[]): Promise<void> => {
     if (pool === undefined && threads > 0 && outcome.bytes >= startAfterBytes)
-      pool = createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize });
+      pool = createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices });
     if (pool?.hasRoom()) await pool.submit(batch);
-    else mergeInto(outcome, readBatch(batch, set, request.maxFileSize));
+    else mergeInto(outcome, readBatch(batch, setup));
     // let worker replies in, so a worker that finished is seen to have room
     if (pool) await new Promise<void>((resolve) => setImmediate(resolve));
   };
@@ -128,6 +164,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     findings: outcome.findings,
     skipped: outcome.skipped,
     warnings: [],
+    practices: summarizePractices(outcome.findings, practicesChecked('files', request.disabledPractices ?? [])),
     stats: {
       files: outcome.files,
       bytes: outcome.bytes,
@@ -149,6 +186,9 @@ export interface GitScanRequest {
   readonly cwd: string;
   readonly rules: readonly RuleDefinition[];
   readonly history?: Omit<HistoryOptions, 'onCommit'>;
+  readonly disabledPractices?: readonly PracticeId[];
+  /** Days after which a key still in the tree counts as not rotated (practice/stale-key). */
+  readonly maxKeyAgeDays?: number;
   /** Called after each commit in history mode; cheap enough to call per commit. */
   readonly onProgress?: (progress: { commits: number; bytes: number }) => void;
 }
@@ -160,8 +200,8 @@ export interface GitScanRequest {
 export async function scanGit(request: GitScanRequest): Promise<ScanResult & { root: string }> {
   const started = performance.now();
   const root = await repoRoot(request.cwd);
-  const set = buildRuleSet(request.rules.map(compileRule));
   const isIgnored = createPathFilter(root, ['.keyscanignore']);
+  const disabled = request.disabledPractices ?? [];
   // simple-git loads only for history: the hook's start-up stays lean
   const warnings =
     request.mode === 'history' ? await (await import('./sources/git-ranges.js')).checkRevisions(root, request.history?.revisions ?? []) : [];
@@ -181,7 +221,29 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const reported = new Set<string>();
   let lastPath: string | undefined;
   let diffs = 0;
-  for await (const fragment of fragments) {
+  // The front-end facts for staged files come from the package.json files above them; reading
+  // them needs the paths, so fragments are collected first (a commit's additions are small).
+  let setup: ScanSetup | undefined;
+  const pending: Fragment[] = [];
+  const setupFor = async (paths: readonly string[]): Promise<ScanSetup> => {
+    const manifests = request.mode === 'staged' ? await manifestsAbove(root, paths) : await packageManifests(root);
+    return scanSetup(buildRuleSet(request.rules.map(compileRule)), Infinity, {
+      frontend: frontendFacts(manifests),
+      tracked: { kind: 'all' },
+      disabled,
+    });
+  };
+  const scanned = async function* (): AsyncGenerator<Fragment> {
+    if (request.mode === 'staged') {
+      for await (const fragment of fragments) pending.push(fragment);
+      setup = await setupFor([...new Set(pending.map((f) => f.origin.path))]);
+      yield* pending.splice(0);
+    } else {
+      setup = await setupFor([]);
+      yield* fragments;
+    }
+  };
+  for await (const fragment of scanned()) {
     const path = fragment.origin.path;
     if (await isIgnored(path)) continue;
     if (path !== lastPath) {
@@ -189,12 +251,18 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       lastPath = path;
     }
     bytes += fragment.text.length;
-    for (const finding of detect(fragment, set)) {
+    for (const finding of findingsIn(fragment, setup!)) {
       // fingerprint = rule, file and secret hash: the same key in the same file is one finding
       if (reported.has(finding.fingerprint)) continue;
       reported.add(finding.fingerprint);
       findings.push(finding);
     }
+  }
+  if (request.mode === 'history' && findings.length > 0) {
+    const paths = [...new Set(findings.map((f) => f.origin.path))];
+    const heads = await readAtHead(root, paths);
+    const checked = applyHistoryPractices(findings, heads, Date.now(), request.maxKeyAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS, disabled);
+    findings.splice(0, findings.length, ...checked);
   }
   findings.sort(request.mode === 'history' ? compareByCommitOrder(findings) : compareFindings);
   return {
@@ -203,6 +271,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     findings,
     skipped: [],
     warnings,
+    practices: summarizePractices(findings, practicesChecked(request.mode, disabled)),
     stats: {
       files: diffs,
       bytes,

@@ -58,6 +58,8 @@ export interface Rule {
   readonly practice: PracticeId | undefined;
   /** For keys whose provider offers a narrower kind: what to use instead (practice/broad-scope-key). */
   readonly narrower: string | undefined;
+  /** When set, only secrets it matches are of the broad kind (AKIA, not ASIA, for AWS). */
+  readonly narrowerMatch: RegExp | undefined;
   /** The environment variable code should read this key from (practice/hardcoded-key). */
   readonly envVar: string | undefined;
   readonly provider: string;
@@ -156,6 +158,12 @@ export interface ScanStats {
 
 export type ScanMode = 'files' | 'staged' | 'history';
 
+export interface PracticeSummary {
+  readonly id: PracticeId;
+  readonly title: string;
+  readonly violations: number;
+}
+
 export interface ScanResult {
   readonly mode: ScanMode;
   readonly findings: readonly Finding[];
@@ -164,4 +172,6 @@ export interface ScanResult {
   readonly skipped: readonly Skipped[];
   /** What a user must know about the scan's coverage (a shallow clone, say); printed on stderr. */
   readonly warnings: readonly string[];
+  /** Each practice checked, and how many findings break it. */
+  readonly practices: readonly PracticeSummary[];
 }

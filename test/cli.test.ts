@@ -1,3 +1,4 @@
+import { secretReport } from './helpers/report.js';
 import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -17,7 +18,7 @@ interface JsonReport {
 
 async function scanJson(cwd: string, args: string[] = ['.']): Promise<{ code: number | null; report: JsonReport; stderr: string }> {
   const run = await runBuiltCli([...args, '--format', 'json'], { cwd });
-  return { code: run.code, report: JSON.parse(run.stdout) as JsonReport, stderr: run.stderr };
+  return { code: run.code, report: secretReport<JsonReport>(run.stdout), stderr: run.stderr };
 }
 
 describe('keyscan [path]', () => {
@@ -309,6 +310,7 @@ describe('fixtures', () => {
     expect(leaky.code).toBe(1);
     const report = JSON.parse(leaky.stdout) as JsonReport;
     expect(report.findings.map((f) => `${f['file']}:${f['ruleId']}`)).toEqual([
+      '.env:practice/dotenv-committed',
       '.env:aws-access-key-id',
       '.env:aws-secret-access-key',
       '.env:stripe-secret-key',

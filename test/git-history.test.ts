@@ -1,3 +1,4 @@
+import { secretReport } from './helpers/report.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,7 @@ function keyscanGit(cwd: string, args: string[] = []): Promise<CliRun> {
 async function gitJson(cwd: string, args: string[] = []): Promise<{ code: number | null; report: JsonReport; run: CliRun }> {
   const run = await keyscanGit(cwd, [...args, '--format', 'json']);
   expect(run.stderr).toBe('');
-  return { code: run.code, report: JSON.parse(run.stdout) as JsonReport, run };
+  return { code: run.code, report: secretReport<JsonReport>(run.stdout), run };
 }
 
 function expectNoKeyIn(run: CliRun): void {

@@ -1,3 +1,4 @@
+import { secretReport } from './helpers/report.js';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ function staged(cwd: string, args: string[] = [], env: Record<string, string | u
 async function stagedJson(cwd: string): Promise<{ code: number | null; report: JsonReport; stderr: string; run: CliRun }> {
   const run = await staged(cwd, ['--format', 'json']);
   expect(run.stderr).toBe('');
-  return { code: run.code, report: JSON.parse(run.stdout) as JsonReport, stderr: run.stderr, run };
+  return { code: run.code, report: secretReport<JsonReport>(run.stdout), stderr: run.stderr, run };
 }
 
 /** No key, nor a recognisable slice of one, in anything keyscan printed. */
@@ -72,7 +73,7 @@ describe.concurrent('keyscan staged: what the next commit adds', () => {
     const repo = tempRepo({ '.env': `OPENAI_API_KEY=${KEY}\n` }, { stage: true });
     const shown = await staged(repo.root, ['--format', 'json', '--show-secrets']);
     expect(shown.code).toBe(1);
-    expect((JSON.parse(shown.stdout) as JsonReport).findings[0]!.secret).toBe(KEY);
+    expect(secretReport<JsonReport>(shown.stdout).findings[0]!.secret).toBe(KEY);
     const hidden = await staged(repo.root);
     expect(hidden.code).toBe(1);
     expectNoKeyIn(hidden);

@@ -3,8 +3,8 @@ import type { Finding, Fragment, Rule } from '../types.js';
 import { hasAllowMarker } from './allow.js';
 import { passesChecksum } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
-import { fingerprintOf } from './fingerprint.js';
-import { lineIndexAt, lineStarts, lineText, locate } from './location.js';
+import { fingerprintOf } from '../fingerprint.js';
+import { lineIndexAt, lineStarts, lineText, locate } from '../location.js';
 import { isPlaceholder } from './placeholder.js';
 import { buildPrefilter, type Prefilter } from './prefilter.js';
 

@@ -34,9 +34,9 @@ export function isClientSide(path: string, text: string, facts: FrontendFacts): 
   if (!isScript) return false;
   if (isUseClient(text)) return true;
   if (SERVER_PATHS.test(lower)) return false;
-  const pkg = packageOf(lower, facts.browserPackages);
-  if (pkg === undefined) return /\.component\.ts$/.test(lower) ? true : false;
-  if (packageOf(lower, facts.serverFirstPackages) === pkg) return false;
+  const pkg = packageOf(path, facts.browserPackages);
+  if (pkg === undefined) return /\.component\.ts$/.test(lower);
+  if (packageOf(path, facts.serverFirstPackages) === pkg) return false;
   return true;
 }
 
@@ -55,4 +55,17 @@ export function frontendKindOf(packageJson: string): 'browser' | 'server-first' 
   if (SERVER_FIRST.some((d) => d in deps)) return 'server-first';
   if (BROWSER_FRAMEWORKS.some((d) => d in deps)) return 'browser';
   return undefined;
+}
+
+/** Front-end facts from a tree's package.json files. */
+export function frontendFacts(manifests: readonly { dir: string; text: string }[]): FrontendFacts {
+  const browserPackages: string[] = [];
+  const serverFirstPackages: string[] = [];
+  for (const m of manifests) {
+    const kind = frontendKindOf(m.text);
+    if (kind === undefined) continue;
+    browserPackages.push(m.dir);
+    if (kind === 'server-first') serverFirstPackages.push(m.dir);
+  }
+  return { browserPackages, serverFirstPackages };
 }

@@ -35,6 +35,7 @@ export function json(result: ScanResult, opts: ReportOptions): string {
     version: opts.version,
     findings: result.findings.map((f) => record(f, opts)),
     mode: result.mode,
+    practices: result.practices.map((p) => ({ id: `practice/${p.id}`, title: p.title, ok: p.violations === 0, violations: p.violations })),
     stats: { ...result.stats, skippedReasons },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -40,12 +40,29 @@ function displayPath(path: string, opts: ReportOptions): string {
 function findingLines(f: Finding, c: Colors, opts: ReportOptions): string[] {
   const where = `${f.at.line}:${f.at.column}`.padEnd(8);
   const indent = ' '.repeat(10);
-  const shown = f.kind === 'secret' ? `  ${c.magenta(redact(f.secret, opts))}` : '';
+  const shown = f.kind === 'secret' ? `  ${c.magenta(redact(f.secret, opts))}` : `  ${c.cyan(f.evidence)}`;
   const lines = [`  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}${shown}`];
   const o = f.origin;
   if (o.kind === 'commit') lines.push(`${indent} ${c.yellow(`commit ${o.commit.slice(0, 12)}`)} ${c.dim('·')} ${o.author} <${o.email}> ${c.dim('·')} ${o.date.slice(0, 10)} ${c.dim('·')} ${o.message}`);
   lines.push(`${indent} ${c.dim(f.ruleId)} ${c.dim('·')} ${f.remediation}`);
+  // hard-coding is in every secret finding's remediation already; the other practices get a line each
+  if (f.kind === 'secret')
+    for (const note of f.practices) if (note.id !== 'hardcoded-key') lines.push(`${indent} ${c.yellow(`✗ ${note.id}`)}: ${note.fix}`);
   return lines;
+}
+
+/** The guide at a glance: one line per practice, ✓ when nothing breaks it. */
+function practiceLines(result: ScanResult, c: Colors): string[] {
+  const width = Math.max(...result.practices.map((p) => p.id.length));
+  return [
+    '',
+    c.bold('Practices'),
+    ...result.practices.map((p) =>
+      p.violations === 0
+        ? `  ${c.green('✓')} ${p.id.padEnd(width)}  ${c.dim(p.title)}`
+        : `  ${c.red('✗')} ${p.id.padEnd(width)}  ${p.title} ${c.red(`(${p.violations})`)}`,
+    ),
+  ];
 }
 
 /** What a blocked commit needs to hear: how to fix it, how to mark a false positive, how to bypass. */
@@ -98,6 +115,7 @@ export function text(result: ScanResult, opts: ReportOptions): string {
     out.push(...findingLines(f, c, opts));
   }
   if (result.mode === 'staged' && result.findings.length > 0) out.push(...stagedAdvice(c));
+  if (result.mode !== 'staged' && result.practices.length > 0) out.push(...practiceLines(result, c));
   if (out.length > 0) out.push('');
   out.push(summary(result, c));
   return `${out.join('\n')}\n`;

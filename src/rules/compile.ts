@@ -41,6 +41,7 @@ export function compileRule(def: RuleDefinition): Rule {
     id: def.id,
     practice: def.practice,
     narrower: def.narrower,
+    narrowerMatch: def.narrowerMatch === undefined ? undefined : compileRegex(def.narrowerMatch, '', `${where}: narrowerMatch`),
     envVar: def.envVar,
     provider: def.provider,
     title: def.description,

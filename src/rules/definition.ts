@@ -19,6 +19,7 @@ export interface RuleDefinition {
   readonly anchor?: Anchor | undefined;
   readonly practice?: PracticeId | undefined;
   readonly narrower?: string | undefined;
+  readonly narrowerMatch?: string | undefined;
   readonly envVar?: string | undefined;
   readonly allowlist?: AllowlistDefinition | undefined;
   /** `path`: the file name the example is scanned as (for rules restricted by `path`). */
@@ -47,7 +48,7 @@ const ANCHORS: readonly Anchor[] = ['identifier', 'line'];
 const CHECKSUMS: readonly Checksum[] = ['github-crc32', 'npm-crc32', 'jwt'];
 const RULE_KEYS = new Set([
   'id', 'provider', 'description', 'severity', 'remediation', 'validator', 'regex', 'secretGroup',
-  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives', 'practice', 'narrower', 'envVar',
+  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives', 'practice', 'narrower', 'narrowerMatch', 'envVar',
 ]);
 const ALLOWLIST_KEYS = new Set(['regexes', 'regexTarget', 'stopwords', 'paths', 'description']);
 
@@ -159,6 +160,7 @@ export function parseRuleTable(table: unknown, source: string, index: number): R
     anchor,
     practice,
     narrower: str('narrower', false),
+    narrowerMatch: str('narrowerMatch', false),
     envVar,
     allowlist,
     examples,

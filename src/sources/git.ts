@@ -117,3 +117,49 @@ export function historyFragments(root: string, options: HistoryOptions): AsyncGe
 }
 
 export { COMMIT_MARK };
+
+/** Paths git tracks below `dir` (relative to it, `/`-separated); undefined when `dir` is not in a repository. */
+export async function trackedPaths(dir: string, patterns: readonly string[]): Promise<string[] | undefined> {
+  const run = await git(['ls-files', '-z', '--full-name', '--', ...patterns], dir);
+  if (run.code !== 0) return undefined;
+  const prefix = (await git(['rev-parse', '--show-prefix'], dir)).stdout.trim();
+  return run.stdout
+    .split('\u0000')
+    .filter((p) => p !== '' && p.startsWith(prefix))
+    .map((p) => p.slice(prefix.length));
+}
+
+/**
+ * The content of files at HEAD, read through one `git cat-file --batch` process; undefined for a
+ * path HEAD does not have. For the history practices (is a key still in the tree?).
+ */
+export function readAtHead(root: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...PINNED, 'cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    child.on('error', (err) => reject(new KeyscanError('GIT', `cannot run git: ${err.message}`, { cause: err })));
+    child.on('close', () => {
+      const out = Buffer.concat(chunks);
+      const result = new Map<string, string | undefined>();
+      let at = 0;
+      for (const path of paths) {
+        const eol = out.indexOf(10, at);
+        if (eol === -1) break;
+        const header = out.subarray(at, eol).toString('utf8');
+        at = eol + 1;
+        const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
+        if (!m) {
+          result.set(path, undefined); // "<object> missing"
+          continue;
+        }
+        const size = Number(m[1]);
+        result.set(path, out.subarray(at, at + size).toString('utf8'));
+        at += size + 1;
+      }
+      resolve(result);
+    });
+    // paths are written as HEAD:<path>; a newline in a path cannot be asked this way
+    child.stdin.end(paths.map((p) => `HEAD:${p.includes('\n') ? '' : p}\n`).join(''));
+  });
+}

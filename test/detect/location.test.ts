@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { lineStarts, lineText, locate } from '../../src/detect/location.js';
+import { lineStarts, lineText, locate } from '../../src/location.js';
 
 test('line and column are 1-based and point at the secret; endColumn is exclusive', () => {
   const text = 'a\nkey = SECRET\n';

@@ -1,4 +1,4 @@
-import type { Location } from '../types.js';
+import type { Location } from './types.js';
 
 /** Offsets at which each line starts; built once per fragment that has a finding. */
 export function lineStarts(text: string): number[] {
