@@ -99,6 +99,7 @@ async function runGit(opts: Options, io: Io): Promise<ExitCode> {
     cwd: io.cwd,
     rules: loadBuiltinRules(),
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
+    ...(opts.maxKeyAgeDays !== undefined ? { maxKeyAgeDays: opts.maxKeyAgeDays } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
   if (onProgress) io.stderr('\r\u001b[K');

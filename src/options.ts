@@ -23,6 +23,7 @@ export interface Options {
   readonly revisions: readonly string[];
   readonly since: string | undefined;
   readonly maxCommits: number | undefined;
+  readonly maxKeyAgeDays: number | undefined;
   readonly force: boolean;
   readonly uninstall: boolean;
 }
@@ -48,6 +49,7 @@ keyscan git:
       --max-commits <n>      only the newest n commits
       --branch <ref>         commits reachable from this ref
       --all                  commits reachable from any ref (the default without a range)
+      --max-key-age <days>   a key still in the tree whose first commit is older is stale (default: 90)
 
 keyscan install:
       --force                keep an existing pre-commit hook and run it after keyscan
@@ -87,6 +89,7 @@ export function parseOptions(argv: readonly string[]): Options {
         'max-commits': { type: 'string' },
         branch: { type: 'string', multiple: true },
         all: { type: 'boolean' },
+        'max-key-age': { type: 'string' },
         force: { type: 'boolean' },
         uninstall: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -111,8 +114,14 @@ export function parseOptions(argv: readonly string[]): Options {
     if (values[flag] && command !== 'install') throw new KeyscanError('USAGE', `--${flag} goes with keyscan install (see keyscan --help)`);
   if ((command === 'rules' || command === 'staged' || command === 'install') && positionals.length > 0)
     throw new KeyscanError('USAGE', `keyscan ${command} takes no paths (see keyscan --help)`);
-  const gitOnly = (['since', 'max-commits', 'branch', 'all'] as const).find((k) => values[k] !== undefined);
+  const gitOnly = (['since', 'max-commits', 'branch', 'all', 'max-key-age'] as const).find((k) => values[k] !== undefined);
   if (gitOnly !== undefined && command !== 'git') throw new KeyscanError('USAGE', `--${gitOnly} goes with keyscan git (see keyscan --help)`);
+  let maxKeyAgeDays: number | undefined;
+  if (values['max-key-age'] !== undefined) {
+    maxKeyAgeDays = Number(values['max-key-age']);
+    if (!Number.isInteger(maxKeyAgeDays) || maxKeyAgeDays < 1)
+      throw new KeyscanError('USAGE', `--max-key-age takes a whole number of days from 1, not ${JSON.stringify(values['max-key-age'])}`);
+  }
   let maxCommits: number | undefined;
   if (values['max-commits'] !== undefined) {
     maxCommits = Number(values['max-commits']);
@@ -138,6 +147,7 @@ export function parseOptions(argv: readonly string[]): Options {
     revisions,
     since: values.since,
     maxCommits,
+    maxKeyAgeDays,
     force: values.force ?? false,
     uninstall: values.uninstall ?? false,
     format,
