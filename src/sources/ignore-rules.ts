@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import ignore, { type Ignore } from 'ignore';
+import { createRequire } from 'node:module';
+import type { Ignore } from 'ignore';
+
+// Loaded on the first ignore file found: a repository without one (a hook run, say) never pays for it.
+const require = createRequire(import.meta.url);
+let ignoreFactory: typeof import('ignore') | undefined;
+function newMatcher(): Ignore {
+  ignoreFactory ??= require('ignore') as typeof import('ignore');
+  return ignoreFactory({ allowRelativePaths: true });
+}
 
 /** The ignore files a walk honours in every directory, nested as git nests .gitignore. */
 export const IGNORE_FILES = ['.gitignore', '.keyscanignore'] as const;
@@ -68,7 +77,7 @@ async function readNamedLayer(absDir: string, base: string, names: readonly stri
   for (const name of names) {
     try {
       const text = await readFile(name.startsWith('/') ? name : `${absDir}/${name}`, 'utf8');
-      matcher ??= ignore({ allowRelativePaths: true });
+      matcher ??= newMatcher();
       matcher.add(text);
     } catch {
       // absent: nothing to honour

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import fg from 'fast-glob';
 
 export interface Manifest {
   /** Directory of the package.json, relative to the scan root ('' for the root itself). */
@@ -12,6 +11,8 @@ export interface Manifest {
  * for the client-side practice. fast-glob suits this one question: a quick listing by name.
  */
 export async function packageManifests(root: string): Promise<Manifest[]> {
+  // loaded here: the pre-commit hook never lists a tree and should not pay for loading fast-glob
+  const { default: fg } = await import('fast-glob');
   const paths = await fg('**/package.json', { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: false, followSymbolicLinks: false, suppressErrors: true, deep: 8 });
   const manifests: Manifest[] = [];
   for (const path of paths.sort()) {
