@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { isKeyscanError } from './errors.js';
+import { isKeyscanError, KeyscanError } from './errors.js';
 import { parseOptions, USAGE, type Options } from './options.js';
 import { json } from './report/json.js';
 import type { ReportOptions } from './report/options.js';
@@ -55,13 +55,67 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
     threads: opts.threads,
   });
   for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
+  const scanRoot = targets.find((t) => t !== '-' && statSync(t).isDirectory()) ?? io.cwd;
 
   const dirTargets = targets.filter((t) => t !== '-');
   // file paths are relative to a single scanned directory; show them from where the user stands
   const single = dirTargets.length === 1 && opts.paths.length === 1 && statSync(dirTargets[0]!).isDirectory() ? dirTargets[0]! : undefined;
   const displayRoot = single === undefined ? '' : isAbsolute(opts.paths[0]!) ? single : relative(io.cwd, single);
+  return finish(result, opts, io, displayRoot, scanRoot);
+}
+
+/** Validation (with --validate), --only-live, the report and the exit code, for every scan mode. */
+async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: string, scanRoot: string): Promise<ExitCode> {
+  let result = scanned;
+  if (opts.validate) result = await validated(result, opts, io, scanRoot);
+  const isLive = (f: ScanResult['findings'][number]): boolean => f.kind === 'secret' && f.validation?.status === 'live';
+  if (opts.onlyLive) result = { ...result, findings: result.findings.filter(isLive) };
   await emit(reportOf(result, opts, io, displayRoot), opts, io);
+  if (opts.failOn === 'live') return result.findings.some(isLive) ? 1 : 0;
   return result.findings.length > 0 ? 1 : 0;
+}
+
+const REPO_CONFIG_FILES = ['keyscan.toml', '.keyscan.toml', '.gitleaks.toml'];
+
+/**
+ * Endpoint overrides come from the environment and the command line only: a config file in the
+ * scanned repository may be written by an attacker who wants the keys sent to them. Such a
+ * setting is ignored, and said so.
+ */
+function warnAboutRepoEndpoints(scanRoot: string, io: Io): void {
+  for (const name of REPO_CONFIG_FILES) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(scanRoot, name), 'utf8');
+    } catch {
+      continue;
+    }
+    if (/^[ \t]*(?:\[[^\]\n]*endpoint[^\]\n]*\]|[A-Za-z0-9_."-]*endpoints?[A-Za-z0-9_."-]*[ \t]*=)/im.test(text))
+      io.stderr(`keyscan: warning: ${name} sets validation endpoints; ignored: overrides come only from KEYSCAN_VALIDATE_ENDPOINTS or --validate-endpoint\n`);
+  }
+}
+
+async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: string): Promise<ScanResult> {
+  // loaded only with --validate: no network code runs, or even loads, without it
+  const { validateFindings } = await import('./validate/validate.js');
+  const { VALIDATORS } = await import('./validate/registry.js');
+  const { DEFAULT_CLIENT_OPTIONS, parseEndpointOverrides } = await import('./validate/http.js');
+  warnAboutRepoEndpoints(scanRoot, io);
+  let overrides: Map<string, URL>;
+  try {
+    overrides = parseEndpointOverrides([io.env['KEYSCAN_VALIDATE_ENDPOINTS'] ?? '', ...opts.validateEndpoints]);
+  } catch (err) {
+    throw new KeyscanError('USAGE', (err as Error).message, { cause: err });
+  }
+  const validatorByRule = new Map(loadBuiltinRules().map((r) => [r.id, r.validator]));
+  const findings = await validateFindings({
+    findings: result.findings,
+    validatorOf: (ruleId) => validatorByRule.get(ruleId),
+    validators: VALIDATORS,
+    options: { ...DEFAULT_CLIENT_OPTIONS, timeoutMs: opts.validateTimeoutMs, overrides },
+    now: () => new Date(),
+  });
+  return { ...result, findings };
 }
 
 function reportOf(result: ScanResult, opts: Options, io: Io, displayRoot: string): string {
@@ -105,8 +159,7 @@ async function runGit(opts: Options, io: Io): Promise<ExitCode> {
   if (onProgress) io.stderr('\r\u001b[K');
   for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
   // paths in git modes are relative to the top of the work tree; show them from where we stand
-  await emit(reportOf(result, opts, io, relative(io.cwd, result.root)), opts, io);
-  return result.findings.length > 0 ? 1 : 0;
+  return finish(result, opts, io, relative(io.cwd, result.root), result.root);
 }
 
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {

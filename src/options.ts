@@ -26,6 +26,12 @@ export interface Options {
   readonly maxKeyAgeDays: number | undefined;
   readonly force: boolean;
   readonly uninstall: boolean;
+  readonly validate: boolean;
+  readonly validateTimeoutMs: number;
+  /** provider=baseURL entries from --validate-endpoint (the environment's come later, in cli.ts). */
+  readonly validateEndpoints: readonly string[];
+  readonly onlyLive: boolean;
+  readonly failOn: 'any' | 'live';
 }
 
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
@@ -43,6 +49,12 @@ Options:
       --max-file-size <size> skip larger files (default: 10MB; accepts 500KB, 2MB, 1GB or bytes)
       --threads <n>          worker threads for large trees (default: one per core; 0: none)
       --debug                print stack traces on errors
+      --validate             ask each provider whether the keys found are live (read-only requests)
+      --validate-timeout <s> per-request timeout in seconds (default: 10)
+      --validate-endpoint <provider=URL>  send one provider's checks elsewhere (tests, self-hosted);
+                             also KEYSCAN_VALIDATE_ENDPOINTS=provider=URL,...; http:// only for loopback
+      --only-live            report only keys the provider accepted (needs --validate)
+      --fail-on <any|live>   exit 1 on any finding (default) or only when a live key was found
 
 keyscan git:
       --since <date>         only commits after this date (as git log --since takes it)
@@ -90,6 +102,11 @@ export function parseOptions(argv: readonly string[]): Options {
         branch: { type: 'string', multiple: true },
         all: { type: 'boolean' },
         'max-key-age': { type: 'string' },
+        validate: { type: 'boolean' },
+        'validate-timeout': { type: 'string' },
+        'validate-endpoint': { type: 'string', multiple: true },
+        'only-live': { type: 'boolean' },
+        'fail-on': { type: 'string' },
         force: { type: 'boolean' },
         uninstall: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -128,6 +145,16 @@ export function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(maxCommits) || maxCommits < 1)
       throw new KeyscanError('USAGE', `--max-commits takes a whole number from 1, not ${JSON.stringify(values['max-commits'])}`);
   }
+  const failOn = values['fail-on'] ?? 'any';
+  if (failOn !== 'any' && failOn !== 'live') throw new KeyscanError('USAGE', `--fail-on takes live or any, not ${JSON.stringify(failOn)}`);
+  if ((values['only-live'] || failOn === 'live') && !values.validate)
+    throw new KeyscanError('USAGE', `${values['only-live'] ? '--only-live' : '--fail-on live'} needs --validate, which asks providers whether keys are live`);
+  let validateTimeoutMs = 10_000;
+  if (values['validate-timeout'] !== undefined) {
+    const seconds = Number(values['validate-timeout']);
+    if (!(seconds > 0 && seconds <= 120)) throw new KeyscanError('USAGE', `--validate-timeout takes seconds from 0.1 to 120, not ${JSON.stringify(values['validate-timeout'])}`);
+    validateTimeoutMs = Math.round(seconds * 1000);
+  }
   const revisions = command === 'git' ? [...positionals, ...(values.branch ?? [])] : [];
   if (values.all && revisions.length > 0) throw new KeyscanError('USAGE', '--all scans every ref: give it no range or --branch');
   for (const rev of revisions)
@@ -148,6 +175,11 @@ export function parseOptions(argv: readonly string[]): Options {
     since: values.since,
     maxCommits,
     maxKeyAgeDays,
+    validate: values.validate ?? false,
+    validateTimeoutMs,
+    validateEndpoints: values['validate-endpoint'] ?? [],
+    onlyLive: values['only-live'] ?? false,
+    failOn,
     force: values.force ?? false,
     uninstall: values.uninstall ?? false,
     format,

@@ -86,6 +86,17 @@ export interface Rule {
   readonly source: string;
 }
 
+/** The answer of --validate about one key. */
+export type ValidationStatus = 'live' | 'invalid' | 'unknown' | 'unsupported';
+
+export interface Validation {
+  readonly status: ValidationStatus;
+  /** ISO 8601, when the provider answered (or the attempt ended). */
+  readonly checkedAt: string;
+  /** Account, organisation, user or scopes the provider revealed; or why the answer is unknown. */
+  readonly detail: string;
+}
+
 /** The key-management practices keyscan checks; each is reported as practice/<id>. */
 export const PRACTICES = [
   'hardcoded-key',
@@ -120,6 +131,8 @@ export interface SecretFinding {
   readonly fingerprint: string;
   /** Practices this key breaks besides being leaked (hard-coded, in a URL, in client code…). */
   readonly practices: readonly PracticeNote[];
+  /** Set by --validate: whether the provider accepts the key now. */
+  readonly validation?: Validation;
 }
 
 /** A practice broken without a key in clear: a key variable put into a URL, a public env prefix… */

@@ -23,6 +23,7 @@ function record(f: Finding, opts: ReportOptions) {
     fingerprint: f.fingerprint,
     remediation: f.remediation,
     ...(f.kind === 'secret' ? { practices: f.practices.map((p) => `practice/${p.id}`) } : {}),
+    ...(f.kind === 'secret' && f.validation ? { validation: f.validation } : {}),
     ...commitFields(f),
   };
 }

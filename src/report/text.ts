@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Finding, ScanResult, Severity } from '../types.js';
+import type { Finding, ScanResult, SecretFinding, Severity } from '../types.js';
 import { SEVERITIES } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { redact } from './redact.js';
@@ -37,10 +37,37 @@ function displayPath(path: string, opts: ReportOptions): string {
   return opts.displayRoot === '' || opts.displayRoot === '.' ? path : `${opts.displayRoot.replace(/\/$/, '')}/${path}`;
 }
 
+function validationTag(f: SecretFinding, c: Colors): string {
+  const v = f.validation;
+  if (v === undefined) return '';
+  const detail = v.detail ? ` (${v.detail})` : '';
+  switch (v.status) {
+    case 'live':
+      return `  ${c.bold(c.bgRed(c.white(' LIVE ')))}${c.red(detail)}`;
+    case 'invalid':
+      return `  ${c.green('revoked or invalid')}`;
+    case 'unknown':
+      return `  ${c.yellow(`validity unknown${detail}`)}`;
+    case 'unsupported':
+      return '';
+  }
+}
+
+/** Live keys come first, in a block of their own: they are incidents, the rest are chores. */
+function liveBlock(result: ScanResult, c: Colors, opts: ReportOptions): string[] {
+  const live = result.findings.filter((f): f is SecretFinding => f.kind === 'secret' && f.validation?.status === 'live');
+  if (live.length === 0) return [];
+  return [
+    c.bold(c.red(`${live.length} LIVE ${live.length === 1 ? 'KEY' : 'KEYS'}: the provider accepted ${live.length === 1 ? 'it' : 'them'} just now. Revoke ${live.length === 1 ? 'it' : 'them'} first.`)),
+    ...live.map((f) => `  ${c.red('●')} ${displayPath(f.origin.path, opts)}:${f.at.line}:${f.at.column}  ${f.title}  ${redact(f.secret, opts)}${f.validation?.detail ? `  ${c.dim(f.validation.detail)}` : ''}`),
+    '',
+  ];
+}
+
 function findingLines(f: Finding, c: Colors, opts: ReportOptions): string[] {
   const where = `${f.at.line}:${f.at.column}`.padEnd(8);
   const indent = ' '.repeat(10);
-  const shown = f.kind === 'secret' ? `  ${c.magenta(redact(f.secret, opts))}` : `  ${c.cyan(f.evidence)}`;
+  const shown = f.kind === 'secret' ? `  ${c.magenta(redact(f.secret, opts))}${validationTag(f, c)}` : `  ${c.cyan(f.evidence)}`;
   const lines = [`  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}${shown}`];
   const o = f.origin;
   if (o.kind === 'commit') lines.push(`${indent} ${c.yellow(`commit ${o.commit.slice(0, 12)}`)} ${c.dim('·')} ${o.author} <${o.email}> ${c.dim('·')} ${o.date.slice(0, 10)} ${c.dim('·')} ${o.message}`);
@@ -104,7 +131,7 @@ function summary(result: ScanResult, c: Colors): string {
 /** Findings grouped by file, in the order they arrive (sorted by the scan). */
 export function text(result: ScanResult, opts: ReportOptions): string {
   const c = pc.createColors(opts.color);
-  const out: string[] = [];
+  const out: string[] = liveBlock(result, c, opts);
   let currentPath: string | undefined;
   for (const f of result.findings) {
     if (f.origin.path !== currentPath) {

@@ -1,0 +1,40 @@
+export type { Validation, ValidationStatus } from '../types.js';
+
+/** A request as a validator describes it: the path is appended to the provider's base URL. */
+export interface ProbeRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface ProbeResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  /** At most 64 KiB of the body, as text. */
+  readonly body: string;
+}
+
+/** What the validator concludes from the answer; `unknown` is decided by the client for errors. */
+export interface Verdict {
+  readonly status: 'live' | 'invalid' | 'unknown';
+  readonly detail: string;
+}
+
+/**
+ * One provider's read-only check. `hosts` are the only hosts the shared client sends its keys to;
+ * `request` must use a documented header or body field for the key (`keyInUrl` says when the
+ * provider offers nothing but the URL, as Telegram does).
+ */
+export interface Validator {
+  readonly provider: string;
+  readonly baseUrl: string;
+  readonly hosts: readonly string[];
+  readonly keyInUrl?: string;
+  /** Rule ids it can check; absent: every rule of the provider. */
+  readonly rules?: readonly string[];
+  /** A rule whose finding in the same file completes the credential (AWS: the key id for a secret). */
+  readonly pairedWith?: string;
+  request(secret: string, ruleId: string, paired: string | undefined): ProbeRequest;
+  interpret(response: ProbeResponse, ruleId: string): Verdict;
+}
