@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { asBaseline, baselineOf, dropBaselined, type Baseline } from './detect/baseline.js';
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -12,7 +13,7 @@ import { rulesJson, rulesText } from './report/rules.js';
 import { text } from './report/text.js';
 import { loadBuiltinRules } from './rules/load.js';
 import { scan, scanGit } from './scan.js';
-import type { ScanResult } from './types.js';
+import type { ScanResult, Severity } from './types.js';
 import { packageVersion } from './version.js';
 
 export interface Io {
@@ -64,15 +65,71 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
   return finish(result, opts, io, displayRoot, scanRoot);
 }
 
-/** Validation (with --validate), --only-live, the report and the exit code, for every scan mode. */
+function readBaseline(path: string, cwd: string): Baseline {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(resolve(cwd, path), 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KeyscanError('USAGE', `cannot read baseline ${path}: ${code === 'ENOENT' ? 'no such file (create one with keyscan baseline)' : code ?? 'invalid JSON'}`, { cause: err });
+  }
+  const baseline = asBaseline(parsed);
+  if (typeof baseline === 'string') throw new KeyscanError('USAGE', `baseline ${path}: ${baseline}`);
+  return baseline;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+/** The exit code for --fail-on: info practices never fail a build unless asked for by `info`. */
+export function failsBuild(findings: ScanResult['findings'], failOn: Options['failOn']): boolean {
+  switch (failOn) {
+    case 'none':
+      return false;
+    case 'live':
+      return findings.some((f) => f.kind === 'secret' && f.validation?.status === 'live');
+    case 'any':
+      return findings.some((f) => f.kind === 'secret' || f.severity !== 'info');
+    default:
+      return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+  }
+}
+
+/** Baseline, validation (with --validate), --only-live, the report and the exit code, for every scan mode. */
 async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: string, scanRoot: string): Promise<ExitCode> {
   let result = scanned;
+  if (opts.baseline !== undefined) result = { ...result, findings: dropBaselined(result.findings, readBaseline(opts.baseline, io.cwd)).kept };
   if (opts.validate) result = await validated(result, opts, io, scanRoot);
   const isLive = (f: ScanResult['findings'][number]): boolean => f.kind === 'secret' && f.validation?.status === 'live';
   if (opts.onlyLive) result = { ...result, findings: result.findings.filter(isLive) };
   await emit(reportOf(result, opts, io, displayRoot), opts, io);
-  if (opts.failOn === 'live') return result.findings.some(isLive) ? 1 : 0;
-  return result.findings.length > 0 ? 1 : 0;
+  return failsBuild(result.findings, opts.failOn) ? 1 : 0;
+}
+
+const DEFAULT_BASELINE = '.keyscan-baseline.json';
+
+/**
+ * keyscan baseline [path|range]: records today's findings so CI fails only on new ones. A target
+ * that is not a path is a git range. --prune keeps only the entries that still occur.
+ */
+async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
+  const target = opts.paths[0] ?? '.';
+  const out = opts.output ?? opts.baseline ?? DEFAULT_BASELINE;
+  const isPath = target === '.' || existsSync(resolve(io.cwd, target));
+  const result = isPath
+    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: loadBuiltinRules(), maxFileSize: opts.maxFileSize, threads: opts.threads })
+    : await scanGit({ mode: 'history', cwd: io.cwd, rules: loadBuiltinRules(), history: { revisions: [target] } });
+  let baseline = baselineOf(result.findings);
+  if (opts.prune) {
+    const previous = readBaseline(out, io.cwd);
+    const { used } = dropBaselined(result.findings, previous);
+    baseline = { ...previous, findings: previous.findings.filter((_, i) => used.has(i)) };
+    await writeFile(resolve(io.cwd, out), `${JSON.stringify(baseline, null, 2)}\n`);
+    io.stdout(`keyscan: kept ${baseline.findings.length} of ${previous.findings.length} baseline entries in ${out} (${previous.findings.length - baseline.findings.length} no longer occur)\n`);
+    return 0;
+  }
+  await writeFile(resolve(io.cwd, out), `${JSON.stringify(baseline, null, 2)}\n`);
+  io.stdout(`keyscan: wrote ${baseline.findings.length} findings to ${out}; scan with --baseline ${out} to report only new ones\n`);
+  return 0;
 }
 
 const REPO_CONFIG_FILES = ['keyscan.toml', '.keyscan.toml', '.gitleaks.toml'];
@@ -182,6 +239,8 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       case 'staged':
       case 'git':
         return await runGit(opts, io);
+      case 'baseline':
+        return await runBaseline(opts, io);
       case 'install': {
         // loaded here: the hook's own start-up never pays for simple-git
         const { describeAction, installHook, uninstallHook } = await import('./install.js');

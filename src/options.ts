@@ -1,12 +1,17 @@
 import { parseArgs } from 'node:util';
 import { KeyscanError } from './errors.js';
 import { DEFAULT_MAX_FILE_SIZE } from './sources/files.js';
+import { SEVERITIES, type Severity } from './types.js';
+
+/** What makes the exit code 1: any finding, a live key, or a finding at or above a severity. */
+export type FailOn = 'any' | 'live' | 'none' | Severity;
+const FAIL_ON: readonly string[] = ['any', 'live', 'none', ...SEVERITIES];
 
 export type Format = 'text' | 'json';
 const FORMATS: readonly Format[] = ['text', 'json'];
 
-export type Command = 'scan' | 'staged' | 'git' | 'install' | 'rules' | 'help' | 'version';
-const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'install', 'rules'];
+export type Command = 'scan' | 'staged' | 'git' | 'install' | 'baseline' | 'rules' | 'help' | 'version';
+const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'install', 'baseline', 'rules'];
 
 export interface Options {
   readonly command: Command;
@@ -31,13 +36,17 @@ export interface Options {
   /** provider=baseURL entries from --validate-endpoint (the environment's come later, in cli.ts). */
   readonly validateEndpoints: readonly string[];
   readonly onlyLive: boolean;
-  readonly failOn: 'any' | 'live';
+  readonly failOn: FailOn;
+  /** --baseline: findings it lists are not reported. */
+  readonly baseline: string | undefined;
+  readonly prune: boolean;
 }
 
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
        keyscan staged [options]                  scan what the next commit adds (the pre-commit hook)
        keyscan git [<range>...] [options]        scan the lines commits added (default: every ref)
        keyscan install [--force | --uninstall]   install (or remove) the pre-commit hook
+       keyscan baseline [path|range] [-o file]   record today's findings (.keyscan-baseline.json); --prune drops gone ones
        keyscan rules [--format json]             list the built-in rules
 
 Options:
@@ -54,7 +63,9 @@ Options:
       --validate-endpoint <provider=URL>  send one provider's checks elsewhere (tests, self-hosted);
                              also KEYSCAN_VALIDATE_ENDPOINTS=provider=URL,...; http:// only for loopback
       --only-live            report only keys the provider accepted (needs --validate)
-      --fail-on <any|live>   exit 1 on any finding (default) or only when a live key was found
+      --fail-on <level>      exit 1 on: any finding (default), live (a live key), critical|high|medium|low|info
+                             (a finding at or above it), none (never); info practices never fail by default
+      --baseline <file>      do not report the findings this baseline lists (see keyscan baseline)
 
 keyscan git:
       --since <date>         only commits after this date (as git log --since takes it)
@@ -107,6 +118,8 @@ export function parseOptions(argv: readonly string[]): Options {
         'validate-endpoint': { type: 'string', multiple: true },
         'only-live': { type: 'boolean' },
         'fail-on': { type: 'string' },
+        baseline: { type: 'string' },
+        prune: { type: 'boolean' },
         force: { type: 'boolean' },
         uninstall: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -145,8 +158,9 @@ export function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(maxCommits) || maxCommits < 1)
       throw new KeyscanError('USAGE', `--max-commits takes a whole number from 1, not ${JSON.stringify(values['max-commits'])}`);
   }
-  const failOn = values['fail-on'] ?? 'any';
-  if (failOn !== 'any' && failOn !== 'live') throw new KeyscanError('USAGE', `--fail-on takes live or any, not ${JSON.stringify(failOn)}`);
+  const failOn = (values['fail-on'] ?? 'any') as FailOn;
+  if (!FAIL_ON.includes(failOn)) throw new KeyscanError('USAGE', `--fail-on takes ${FAIL_ON.join(', ')}, not ${JSON.stringify(failOn)}`);
+  if (values.prune && command !== 'baseline') throw new KeyscanError('USAGE', '--prune goes with keyscan baseline (see keyscan --help)');
   if ((values['only-live'] || failOn === 'live') && !values.validate)
     throw new KeyscanError('USAGE', `${values['only-live'] ? '--only-live' : '--fail-on live'} needs --validate, which asks providers whether keys are live`);
   let validateTimeoutMs = 10_000;
@@ -170,7 +184,7 @@ export function parseOptions(argv: readonly string[]): Options {
   }
   return {
     command,
-    paths: command === 'scan' && positionals.length > 0 ? positionals : ['.'],
+    paths: (command === 'scan' || command === 'baseline') && positionals.length > 0 ? positionals : ['.'],
     revisions,
     since: values.since,
     maxCommits,
@@ -180,6 +194,8 @@ export function parseOptions(argv: readonly string[]): Options {
     validateEndpoints: values['validate-endpoint'] ?? [],
     onlyLive: values['only-live'] ?? false,
     failOn,
+    baseline: values.baseline,
+    prune: values.prune ?? false,
     force: values.force ?? false,
     uninstall: values.uninstall ?? false,
     format,

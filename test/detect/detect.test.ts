@@ -110,3 +110,12 @@ describe('detect', () => {
     expect(f!.at.endLine).toBe(43);
   });
 });
+
+describe('inline allow markers of other tools', () => {
+  test.each(['// gitleaks:allow', '# pragma: allowlist secret', '// secretlint-disable-line', '//nolint // #nosec G101', '# nosec B105'])('%s suppresses the line', (marker) => {
+    expect(scanText(`const k = "${TOKEN}"; ${marker}`, [prefixed])).toEqual([]);
+  });
+  test('a bare nosec is not a secret marker', () => {
+    expect(scanText(`const k = "${TOKEN}"; // #nosec`, [prefixed])).toHaveLength(1);
+  });
+});
