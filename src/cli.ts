@@ -6,14 +6,16 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isKeyscanError, KeyscanError } from './errors.js';
-import { parseOptions, USAGE, type Options } from './options.js';
+import { parseOptions, parseSize, USAGE, type Options } from './options.js';
 import { json } from './report/json.js';
 import type { ReportOptions } from './report/options.js';
 import { rulesJson, rulesText } from './report/rules.js';
 import { text } from './report/text.js';
-import { loadBuiltinRules } from './rules/load.js';
-import { scan, scanGit } from './scan.js';
-import type { ScanResult, Severity } from './types.js';
+import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
+import type { RuleDefinition } from './rules/definition.js';
+import { repoRoot } from './sources/git.js';
+import { DEFAULT_MAX_KEY_AGE_DAYS, scan, scanGit } from './scan.js';
+import type { PracticeId, ScanResult, Severity } from './types.js';
 import { packageVersion } from './version.js';
 
 export interface Io {
@@ -45,24 +47,50 @@ function useColor(opts: Options, io: Io): boolean {
 
 const WARNED_REASONS = new Set(['unreadable', 'symlink-loop']);
 
+interface Settings {
+  readonly config: Config;
+  readonly rules: RuleDefinition[];
+  readonly maxFileSize: number;
+  readonly disabledPractices: readonly PracticeId[];
+  readonly maxKeyAgeDays: number | undefined;
+  readonly validate: boolean;
+}
+
+/** The config (--config, or the one at the root of what is scanned) merged with the command line, which wins. */
+function settingsFor(opts: Options, root: string, io: Io): Settings {
+  const path = opts.config !== undefined ? resolve(io.cwd, opts.config) : findConfig(root);
+  const config = path === undefined ? DEFAULT_CONFIG : loadConfig(path, relative(io.cwd, path) || path);
+  for (const why of config.untranslated) io.stderr(`keyscan: warning: ${config.source}: rule ${why}; it is not used\n`);
+  return {
+    config,
+    rules: effectiveRules(config),
+    maxFileSize: opts.maxFileSizeGiven || config.maxFileSize === undefined ? opts.maxFileSize : parseSize(String(config.maxFileSize)),
+    disabledPractices: config.practices.disable,
+    maxKeyAgeDays: opts.maxKeyAgeDays ?? config.practices.maxKeyAge,
+    validate: opts.validate || config.validate === true,
+  };
+}
+
 async function runScan(opts: Options, io: Io): Promise<ExitCode> {
   const targets = opts.paths.map((p) => (p === '-' ? '-' : resolve(io.cwd, p)));
+  const scanRoot = targets.find((t) => t !== '-' && existsSync(t) && statSync(t).isDirectory()) ?? io.cwd;
+  const settings = settingsFor(opts, scanRoot, io);
   const result: ScanResult = await scan({
     targets,
     cwd: io.cwd,
     stdin: io.stdin,
-    rules: loadBuiltinRules(),
-    maxFileSize: opts.maxFileSize,
+    rules: settings.rules,
+    maxFileSize: settings.maxFileSize,
     threads: opts.threads,
+    disabledPractices: settings.disabledPractices,
   });
   for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
-  const scanRoot = targets.find((t) => t !== '-' && statSync(t).isDirectory()) ?? io.cwd;
 
   const dirTargets = targets.filter((t) => t !== '-');
   // file paths are relative to a single scanned directory; show them from where the user stands
   const single = dirTargets.length === 1 && opts.paths.length === 1 && statSync(dirTargets[0]!).isDirectory() ? dirTargets[0]! : undefined;
   const displayRoot = single === undefined ? '' : isAbsolute(opts.paths[0]!) ? single : relative(io.cwd, single);
-  return finish(result, opts, io, displayRoot, scanRoot);
+  return finish(result, opts, io, displayRoot, scanRoot, settings);
 }
 
 function readBaseline(path: string, cwd: string): Baseline {
@@ -95,10 +123,10 @@ export function failsBuild(findings: ScanResult['findings'], failOn: Options['fa
 }
 
 /** Baseline, validation (with --validate), --only-live, the report and the exit code, for every scan mode. */
-async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: string, scanRoot: string): Promise<ExitCode> {
+async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: string, scanRoot: string, settings: Settings): Promise<ExitCode> {
   let result = scanned;
   if (opts.baseline !== undefined) result = { ...result, findings: dropBaselined(result.findings, readBaseline(opts.baseline, io.cwd)).kept };
-  if (opts.validate) result = await validated(result, opts, io, scanRoot);
+  if (settings.validate) result = await validated(result, opts, io, scanRoot, settings.rules);
   const isLive = (f: ScanResult['findings'][number]): boolean => f.kind === 'secret' && f.validation?.status === 'live';
   if (opts.onlyLive) result = { ...result, findings: result.findings.filter(isLive) };
   await emit(reportOf(result, opts, io, displayRoot), opts, io);
@@ -115,9 +143,10 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const target = opts.paths[0] ?? '.';
   const out = opts.output ?? opts.baseline ?? DEFAULT_BASELINE;
   const isPath = target === '.' || existsSync(resolve(io.cwd, target));
+  const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
-    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: loadBuiltinRules(), maxFileSize: opts.maxFileSize, threads: opts.threads })
-    : await scanGit({ mode: 'history', cwd: io.cwd, rules: loadBuiltinRules(), history: { revisions: [target] } });
+    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices })
+    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, disabledPractices: settings.disabledPractices });
   let baseline = baselineOf(result.findings);
   if (opts.prune) {
     const previous = readBaseline(out, io.cwd);
@@ -152,7 +181,7 @@ function warnAboutRepoEndpoints(scanRoot: string, io: Io): void {
   }
 }
 
-async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: string): Promise<ScanResult> {
+async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: string, rules: readonly RuleDefinition[]): Promise<ScanResult> {
   // loaded only with --validate: no network code runs, or even loads, without it
   const { validateFindings } = await import('./validate/validate.js');
   const { VALIDATORS } = await import('./validate/registry.js');
@@ -164,7 +193,7 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   } catch (err) {
     throw new KeyscanError('USAGE', (err as Error).message, { cause: err });
   }
-  const validatorByRule = new Map(loadBuiltinRules().map((r) => [r.id, r.validator]));
+  const validatorByRule = new Map(rules.map((r) => [r.id, r.validator]));
   const findings = await validateFindings({
     findings: result.findings,
     validatorOf: (ruleId) => validatorByRule.get(ruleId),
@@ -205,18 +234,20 @@ function progressPrinter(io: Io): ((p: { commits: number; bytes: number }) => vo
 
 async function runGit(opts: Options, io: Io): Promise<ExitCode> {
   const onProgress = opts.command === 'git' ? progressPrinter(io) : undefined;
+  const settings = settingsFor(opts, await repoRoot(io.cwd), io);
   const result = await scanGit({
     mode: opts.command === 'staged' ? 'staged' : 'history',
     cwd: io.cwd,
-    rules: loadBuiltinRules(),
+    rules: settings.rules,
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
-    ...(opts.maxKeyAgeDays !== undefined ? { maxKeyAgeDays: opts.maxKeyAgeDays } : {}),
+    disabledPractices: settings.disabledPractices,
+    ...(settings.maxKeyAgeDays !== undefined ? { maxKeyAgeDays: settings.maxKeyAgeDays } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
   if (onProgress) io.stderr('\r\u001b[K');
   for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
   // paths in git modes are relative to the top of the work tree; show them from where we stand
-  return finish(result, opts, io, relative(io.cwd, result.root), result.root);
+  return finish(result, opts, io, relative(io.cwd, result.root), result.root, settings);
 }
 
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -230,8 +261,25 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
         io.stdout(`${packageVersion()}\n`);
         return 0;
       case 'rules': {
-        const rules = loadBuiltinRules();
+        const rules = settingsFor(opts, io.cwd, io).rules;
         io.stdout(opts.format === 'json' ? rulesJson(rules) : rulesText(rules));
+        return 0;
+      }
+      case 'config': {
+        const { config, rules, maxFileSize, disabledPractices, maxKeyAgeDays, validate } = settingsFor(opts, io.cwd, io);
+        const effective = {
+          source: config.source ?? null,
+          useDefault: config.useDefault,
+          disabledRules: config.disabledRules,
+          customRules: config.rules.map((r) => r.id),
+          rules: rules.length,
+          allowlist: config.allowlist,
+          practices: { disable: disabledPractices, maxKeyAge: maxKeyAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS },
+          maxFileSize,
+          validate,
+          untranslated: config.untranslated,
+        };
+        io.stdout(`${JSON.stringify(effective, null, 2)}\n`);
         return 0;
       }
       case 'scan':

@@ -10,8 +10,8 @@ const FAIL_ON: readonly string[] = ['any', 'live', 'none', ...SEVERITIES];
 export type Format = 'text' | 'json';
 const FORMATS: readonly Format[] = ['text', 'json'];
 
-export type Command = 'scan' | 'staged' | 'git' | 'install' | 'baseline' | 'rules' | 'help' | 'version';
-const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'install', 'baseline', 'rules'];
+export type Command = 'scan' | 'staged' | 'git' | 'install' | 'baseline' | 'rules' | 'config' | 'help' | 'version';
+const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'install', 'baseline', 'rules', 'config'];
 
 export interface Options {
   readonly command: Command;
@@ -40,6 +40,10 @@ export interface Options {
   /** --baseline: findings it lists are not reported. */
   readonly baseline: string | undefined;
   readonly prune: boolean;
+  /** --config: a keyscan or gitleaks config to use instead of the one found at the scan root. */
+  readonly config: string | undefined;
+  /** Whether --max-file-size was given: it wins over a config's maxFileSize. */
+  readonly maxFileSizeGiven: boolean;
 }
 
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
@@ -47,7 +51,8 @@ export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files a
        keyscan git [<range>...] [options]        scan the lines commits added (default: every ref)
        keyscan install [--force | --uninstall]   install (or remove) the pre-commit hook
        keyscan baseline [path|range] [-o file]   record today's findings (.keyscan-baseline.json); --prune drops gone ones
-       keyscan rules [--format json]             list the built-in rules
+       keyscan rules [--format json]             list the rules in effect
+       keyscan config --print                    show the effective configuration
 
 Options:
   -f, --format <text|json>   report format (default: text)
@@ -66,6 +71,8 @@ Options:
       --fail-on <level>      exit 1 on: any finding (default), live (a live key), critical|high|medium|low|info
                              (a finding at or above it), none (never); info practices never fail by default
       --baseline <file>      do not report the findings this baseline lists (see keyscan baseline)
+      --config <file>        use this keyscan.toml or .gitleaks.toml (default: keyscan.toml,
+                             .keyscan.toml or .gitleaks.toml at the root of what is scanned)
 
 keyscan git:
       --since <date>         only commits after this date (as git log --since takes it)
@@ -119,6 +126,8 @@ export function parseOptions(argv: readonly string[]): Options {
         'only-live': { type: 'boolean' },
         'fail-on': { type: 'string' },
         baseline: { type: 'string' },
+        config: { type: 'string' },
+        print: { type: 'boolean' },
         prune: { type: 'boolean' },
         force: { type: 'boolean' },
         uninstall: { type: 'boolean' },
@@ -142,7 +151,7 @@ export function parseOptions(argv: readonly string[]): Options {
   }
   for (const flag of ['force', 'uninstall'] as const)
     if (values[flag] && command !== 'install') throw new KeyscanError('USAGE', `--${flag} goes with keyscan install (see keyscan --help)`);
-  if ((command === 'rules' || command === 'staged' || command === 'install') && positionals.length > 0)
+  if ((command === 'rules' || command === 'staged' || command === 'install' || command === 'config') && positionals.length > 0)
     throw new KeyscanError('USAGE', `keyscan ${command} takes no paths (see keyscan --help)`);
   const gitOnly = (['since', 'max-commits', 'branch', 'all', 'max-key-age'] as const).find((k) => values[k] !== undefined);
   if (gitOnly !== undefined && command !== 'git') throw new KeyscanError('USAGE', `--${gitOnly} goes with keyscan git (see keyscan --help)`);
@@ -160,6 +169,8 @@ export function parseOptions(argv: readonly string[]): Options {
   }
   const failOn = (values['fail-on'] ?? 'any') as FailOn;
   if (!FAIL_ON.includes(failOn)) throw new KeyscanError('USAGE', `--fail-on takes ${FAIL_ON.join(', ')}, not ${JSON.stringify(failOn)}`);
+  if (values.print && command !== 'config') throw new KeyscanError('USAGE', '--print goes with keyscan config (see keyscan --help)');
+  if (command === 'config' && !values.print) throw new KeyscanError('USAGE', 'keyscan config takes --print (see keyscan --help)');
   if (values.prune && command !== 'baseline') throw new KeyscanError('USAGE', '--prune goes with keyscan baseline (see keyscan --help)');
   if ((values['only-live'] || failOn === 'live') && !values.validate)
     throw new KeyscanError('USAGE', `${values['only-live'] ? '--only-live' : '--fail-on live'} needs --validate, which asks providers whether keys are live`);
@@ -196,6 +207,8 @@ export function parseOptions(argv: readonly string[]): Options {
     failOn,
     baseline: values.baseline,
     prune: values.prune ?? false,
+    config: values.config,
+    maxFileSizeGiven: values['max-file-size'] !== undefined,
     force: values.force ?? false,
     uninstall: values.uninstall ?? false,
     format,

@@ -15,16 +15,20 @@ export const RULES_CACHE = fileURLToPath(new URL('../rules.json', import.meta.ur
 const require = createRequire(import.meta.url);
 let toml: typeof import('smol-toml') | undefined;
 
-export function parseRuleFile(text: string, source: string): RuleDefinition[] {
-  let doc: Record<string, unknown>;
+/** Parses TOML; a syntax error names the file, line and column. */
+export function parseToml(text: string, source: string): Record<string, unknown> {
   try {
     toml ??= require('smol-toml') as typeof import('smol-toml');
-    doc = toml.parse(text);
+    return toml.parse(text);
   } catch (err) {
     const where = err instanceof toml!.TomlError ? `${source}:${(err as TomlError).line}:${(err as TomlError).column}` : source;
     const first = String((err as Error).message).split('\n')[0];
     throw new KeyscanError('RULES', `${where}: invalid TOML: ${first}`, { cause: err });
   }
+}
+
+export function parseRuleFile(text: string, source: string): RuleDefinition[] {
+  const doc = parseToml(text, source);
   for (const key of Object.keys(doc)) {
     if (key !== 'rules' && key !== 'title') throw new KeyscanError('RULES', `${source}: unknown top-level key ${key}`);
   }
