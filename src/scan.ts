@@ -9,10 +9,10 @@ import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
 import type { PracticeContext } from './practices/apply.js';
-import { frontendFacts } from './practices/client-side.js';
-import { manifestsAbove, packageManifests } from './sources/manifests.js';
+import { ABOVE, frontendFacts } from './practices/client-side.js';
+import { manifestsAbove, manifestsAboveDir, packageManifests } from './sources/manifests.js';
 import { entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
-import { historyFragments, readAtHead, repoRoot, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
+import { gitFileStatus, historyFragments, readAtHead, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
 import { applyHistoryPractices } from './practices/history.js';
 import { practicesChecked, summarizePractices } from './practices/summary.js';
 import { createPathFilter } from './sources/ignore-rules.js';
@@ -38,24 +38,37 @@ const DOTENV_PATTERNS = ['*.env', '.env*', '**/.env*', '**/*.env'];
 /** Front-end packages and tracked .env files of each scanned directory, as the practice checks need them. */
 async function practiceContextForFiles(targets: readonly string[], cwd: string, disabled: readonly PracticeId[]): Promise<PracticeContext> {
   const dirs: string[] = [];
-  for (const t of targets) if (t !== '-' && (await stat(t)).isDirectory()) dirs.push(t);
+  const files: string[] = [];
+  for (const t of targets) if (t !== '-') ((await stat(t)).isDirectory() ? dirs : files).push(t);
   const browserPackages: string[] = [];
   const serverFirstPackages: string[] = [];
   const trackedList: string[] = [];
   let inGit = false;
   for (const dir of dirs) {
     const prefix = dirs.length === 1 ? '' : `${toPosix(relative(cwd, dir)) || '.'}/`;
-    const facts = frontendFacts(await packageManifests(dir));
-    for (const p of facts.browserPackages) browserPackages.push(prefix + p);
-    for (const p of facts.serverFirstPackages) serverFirstPackages.push(prefix + p);
+    // packages above the scanned directory cover all of it: their dir is the scan's root
+    const above = (await manifestsAboveDir(dir)).map((text) => ({ dir: ABOVE, text }));
+    const facts = frontendFacts([...above, ...(await packageManifests(dir))]);
+    for (const p of facts.browserPackages) browserPackages.push(p === ABOVE ? p : prefix + p);
+    for (const p of facts.serverFirstPackages) serverFirstPackages.push(p === ABOVE ? p : prefix + p);
     const tracked = await trackedPaths(dir, DOTENV_PATTERNS);
     if (tracked === undefined) continue;
     inGit = true;
     for (const p of tracked) trackedList.push(prefix + p);
   }
+  const ignoredList: string[] = [];
+  for (const file of files) {
+    // a file named on the command line: tracked, ignored, or neither, as git sees it
+    const status = await gitFileStatus(file);
+    if (status === undefined) continue;
+    inGit = true;
+    const rel = entryForFile(file, cwd).rel;
+    if (status === 'tracked') trackedList.push(rel);
+    else if (status === 'ignored') ignoredList.push(rel);
+  }
   return {
     frontend: { browserPackages: browserPackages.map((p) => p.replace(/\/$/, '')), serverFirstPackages: serverFirstPackages.map((p) => p.replace(/\/$/, '')) },
-    tracked: inGit ? { kind: 'listed', paths: trackedList } : { kind: 'no-git' },
+    tracked: inGit ? { kind: 'listed', paths: trackedList, ignored: ignoredList } : { kind: 'no-git' },
     disabled,
   };
 }
@@ -259,9 +272,15 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     }
   }
   if (request.mode === 'history' && findings.length > 0) {
-    const paths = [...new Set(findings.map((f) => f.origin.path))];
-    const heads = await readAtHead(root, paths);
-    const checked = applyHistoryPractices(findings, heads, Date.now(), request.maxKeyAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS, disabled);
+    const secrets = [...new Set(findings.flatMap((f) => (f.kind === 'secret' ? [f.secret.reveal()] : [])))];
+    const atHead = await secretsAtHead(root, secrets);
+    // multi-line keys (PEM blocks) cannot be grepped line-wise; nor can anything if grep failed:
+    // those are looked for in their own file at HEAD
+    const byFile = findings.filter((f) => f.kind === 'secret' && (atHead === undefined || f.secret.reveal().includes('\n')));
+    const heads = byFile.length > 0 ? await readAtHead(root, [...new Set(byFile.map((f) => f.origin.path))]) : new Map<string, string | undefined>();
+    const isAtHead = (secret: string): boolean =>
+      (atHead?.has(secret) ?? false) || [...heads.values()].some((text) => text?.includes(secret) ?? false);
+    const checked = applyHistoryPractices(findings, isAtHead, Date.now(), request.maxKeyAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS, disabled);
     findings.splice(0, findings.length, ...checked);
   }
   findings.sort(request.mode === 'history' ? compareByCommitOrder(findings) : compareFindings);

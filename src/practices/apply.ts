@@ -11,7 +11,10 @@ export interface PracticeContext {
    * Whether a path is (or will be) in git: 'all' in staged and history modes; in a file scan, the
    * .env-style paths git tracks, or 'none-tracked-outside-git' outside a repository.
    */
-  readonly tracked: { readonly kind: 'all' } | { readonly kind: 'listed'; readonly paths: readonly string[] } | { readonly kind: 'no-git' };
+  readonly tracked:
+    | { readonly kind: 'all' }
+    | { readonly kind: 'listed'; readonly paths: readonly string[]; readonly ignored?: readonly string[] }
+    | { readonly kind: 'no-git' };
   readonly disabled: readonly PracticeId[];
 }
 
@@ -51,7 +54,7 @@ export function envVarFor(rule: Pick<Rule, 'envVar' | 'provider'>): string {
 }
 
 // A key right after a credential-named query parameter, or as the password of a URL's userinfo.
-const QUERY_PARAM_BEFORE = /[?&;](?:[A-Za-z0-9_.-]{0,30}(?:key|token|auth|secret|sig|signature|password|passwd|pwd|code|credential)[A-Za-z0-9_.-]{0,10})=$/i;
+const QUERY_PARAM_BEFORE = /[?&](?:[A-Za-z0-9_.-]{0,30}(?:key|token|auth|secret|sig|signature|password|passwd|pwd|code|credential)[A-Za-z0-9_.-]{0,10})=$/i;
 const USERINFO_BEFORE = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/@:'"]{0,128}:$/;
 
 function isTracked(path: string, ctx: PracticeContext): boolean {
@@ -140,7 +143,7 @@ export function applyPractices(fragment: Fragment, findings: readonly Finding[],
   if (dotenv && fragment.lineOffset === 0) {
     if (committedEnv && sawSecret)
       out.push(practiceFinding('dotenv-committed', fragment, '.env file with secrets is committed', 'high', `Keys in a committed .env are in git history for good: ${dotenvFix(path)}.`));
-    else if (isOn('dotenv-not-ignored') && ctx.tracked.kind === 'listed' && !isTracked(path, ctx))
+    else if (isOn('dotenv-not-ignored') && ctx.tracked.kind === 'listed' && !isTracked(path, ctx) && !(ctx.tracked.ignored ?? []).includes(path))
       out.push(practiceFinding('dotenv-not-ignored', fragment, '.env file is not ignored by git', 'info', `Nothing stops it from being committed: add ${path.slice(path.lastIndexOf('/') + 1).startsWith('.env') ? '.env*' : `/${path}`} (and !.env.example) to .gitignore.`));
   }
   return out;

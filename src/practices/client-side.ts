@@ -11,9 +11,15 @@ export const NO_FRONTEND: FrontendFacts = { browserPackages: [], serverFirstPack
 const PUBLIC_DIRS = /(?:^|\/)(?:public|static|www|wwwroot|assets|dist\/(?:assets|static|js)|build\/static)\//;
 const SERVER_PATHS = /(?:^|\/)(?:server|api|backend|functions|lambda|scripts|migrations|test|tests|__tests__|spec)\/|\.(?:server|test|spec)\.[cm]?[jt]sx?$|(?:^|\/)(?:middleware|route|server)\.[cm]?[jt]s$/;
 
+/** ABOVE: a package around the scanned directory; it holds every path, below any package inside. */
+export const ABOVE = '*';
+
 function packageOf(path: string, dirs: readonly string[]): string | undefined {
   let best: string | undefined;
-  for (const dir of dirs) if ((dir === '' || path.startsWith(`${dir}/`)) && (best === undefined || dir.length > best.length)) best = dir;
+  for (const dir of dirs) {
+    if (dir === ABOVE) best ??= ABOVE;
+    else if ((dir === '' || path.startsWith(`${dir}/`)) && (best === undefined || best === ABOVE || dir.length > best.length)) best = dir;
+  }
   return best;
 }
 
@@ -35,9 +41,14 @@ export function isClientSide(path: string, text: string, facts: FrontendFacts): 
   if (isUseClient(text)) return true;
   if (SERVER_PATHS.test(lower)) return false;
   const pkg = packageOf(path, facts.browserPackages);
-  if (pkg === undefined) return /\.component\.ts$/.test(lower);
+  const isComponent = /\.(?:jsx|tsx)$|\.component\.ts$/.test(lower);
+  if (pkg === undefined) return isComponent;
   if (packageOf(path, facts.serverFirstPackages) === pkg) return false;
-  return true;
+  // scanning inside a package (src/ of it, say): what is scanned is its app code
+  if (pkg === ABOVE) return true;
+  // within a front-end package: its app folders and component files, not its scripts and seeds
+  const inPackage = pkg === '' ? lower : lower.slice(pkg.length + 1);
+  return isComponent || /^(?:src|app|components|pages|views|client|ui|web)\//.test(inPackage);
 }
 
 const BROWSER_FRAMEWORKS = ['react', 'react-dom', 'vue', 'svelte', '@angular/core', 'preact', 'solid-js', 'lit', '@sveltejs/kit', 'next', 'nuxt', '@remix-run/react', 'vite', 'gatsby', 'expo', 'react-native'];

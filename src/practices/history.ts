@@ -9,14 +9,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function applyHistoryPractices(
   findings: readonly Finding[],
-  headContent: ReadonlyMap<string, string | undefined>,
+  isAtHead: (secret: string) => boolean,
   nowMs: number,
   maxKeyAgeDays: number,
   disabled: readonly PracticeId[],
 ): Finding[] {
   return findings.map((f) => {
     if (f.kind !== 'secret' || f.origin.kind !== 'commit') return f;
-    const present = headContent.get(f.origin.path)?.includes(f.secret.reveal()) ?? false;
+    const present = isAtHead(f.secret.reveal());
     if (!present) {
       if (disabled.includes('leaked-in-history')) return f;
       return {

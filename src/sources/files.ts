@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { Fragment, Skipped } from '../types.js';
-import { ALWAYS_SKIPPED_DIRS, isIgnored, readIgnoreLayer, type IgnoreLayer } from './ignore-rules.js';
+import { git } from './git.js';
+import { ALWAYS_SKIPPED_DIRS, isIgnored, readNamedLayer, type IgnoreLayer } from './ignore-rules.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 /** Git's own test for binary content: a NUL byte among the first 8 KiB. */
@@ -36,17 +37,51 @@ function errorText(err: unknown): string {
   }
 }
 
-/**
- * Walks a directory depth-first, honouring nested .gitignore and .keyscanignore files as it
- * descends, so an ignored directory is never read. Dot-files are walked: that is where keys hide.
- * Symbolic links to files are followed; links to directories are not, which also rules out loops.
- */
-export async function* walkDirectory(root: string): AsyncGenerator<WalkEvent> {
-  const rootLayer = await readIgnoreLayer(root, '', [join(root, '.git', 'info', 'exclude')]);
-  yield* walkInto(root, '', rootLayer ? [rootLayer] : []);
+/** What git tracks below a walk's root, loaded on the first path a .gitignore ignores. */
+interface Tracked {
+  readonly files: ReadonlySet<string>;
+  readonly dirs: ReadonlySet<string>;
 }
 
-async function* walkInto(absDir: string, relDir: string, layers: readonly IgnoreLayer[]): AsyncGenerator<WalkEvent> {
+function trackedBelow(root: string): () => Promise<Tracked> {
+  let loaded: Promise<Tracked> | undefined;
+  return () =>
+    (loaded ??= git(['ls-files', '-z'], root).then((run) => {
+      const files = new Set(run.code === 0 ? run.stdout.split('\u0000').filter((p) => p !== '') : []);
+      const dirs = new Set<string>();
+      for (const f of files) for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
+      return { files, dirs };
+    }));
+}
+
+interface Layers {
+  /** .gitignore and .git/info/exclude: git's view, which a tracked file overrides. */
+  readonly git: readonly IgnoreLayer[];
+  /** .keyscanignore: always honoured. */
+  readonly keyscan: readonly IgnoreLayer[];
+}
+
+/**
+ * Walks a directory depth-first, honouring nested .gitignore and .keyscanignore files as it
+ * descends, so an ignored directory is never read; a file git tracks is scanned even where a
+ * .gitignore added later ignores it. Dot-files are walked: that is where keys hide. Symbolic
+ * links to files are followed; links to directories are not, which also rules out loops.
+ */
+export async function* walkDirectory(root: string): AsyncGenerator<WalkEvent> {
+  const gitLayer = await readNamedLayer(root, '', [join(root, '.git', 'info', 'exclude'), '.gitignore']);
+  const keyscanLayer = await readNamedLayer(root, '', ['.keyscanignore']);
+  yield* walkInto(root, '', { git: gitLayer ? [gitLayer] : [], keyscan: keyscanLayer ? [keyscanLayer] : [] }, trackedBelow(root));
+}
+
+async function isSkipped(layers: Layers, rel: string, isDir: boolean, tracked: () => Promise<Tracked>): Promise<boolean> {
+  const path = isDir ? `${rel}/` : rel;
+  if (isIgnored(layers.keyscan, path)) return true;
+  if (!isIgnored(layers.git, path)) return false;
+  const t = await tracked();
+  return isDir ? !t.dirs.has(rel) : !t.files.has(rel);
+}
+
+async function* walkInto(absDir: string, relDir: string, layers: Layers, tracked: () => Promise<Tracked>): AsyncGenerator<WalkEvent> {
   let dir;
   try {
     dir = await opendir(absDir);
@@ -61,11 +96,11 @@ async function* walkInto(absDir: string, relDir: string, layers: readonly Ignore
     const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
     const abs = join(absDir, entry.name);
     if (entry.isDirectory()) {
-      if (!isIgnored(layers, `${rel}/`)) subdirs.push(entry.name);
+      if (!(await isSkipped(layers, rel, true, tracked))) subdirs.push(entry.name);
     } else if (entry.isFile()) {
-      if (!isIgnored(layers, rel)) yield { kind: 'file', file: { abs, rel } };
+      if (!(await isSkipped(layers, rel, false, tracked))) yield { kind: 'file', file: { abs, rel } };
     } else if (entry.isSymbolicLink()) {
-      if (isIgnored(layers, rel)) continue;
+      if (await isSkipped(layers, rel, false, tracked)) continue;
       try {
         const target = await stat(abs);
         if (target.isFile()) yield { kind: 'file', file: { abs, rel } };
@@ -82,8 +117,9 @@ async function* walkInto(absDir: string, relDir: string, layers: readonly Ignore
   for (const name of subdirs) {
     const rel = relDir === '' ? name : `${relDir}/${name}`;
     const abs = join(absDir, name);
-    const layer = await readIgnoreLayer(abs, rel);
-    yield* walkInto(abs, rel, layer ? [...layers, layer] : layers);
+    const gitLayer = await readNamedLayer(abs, rel, ['.gitignore']);
+    const keyscanLayer = await readNamedLayer(abs, rel, ['.keyscanignore']);
+    yield* walkInto(abs, rel, { git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked);
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { basename, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KeyscanError } from '../errors.js';
 import type { CommitInfo, Fragment } from '../types.js';
@@ -162,4 +163,33 @@ export function readAtHead(root: string, paths: readonly string[]): Promise<Map<
     // paths are written as HEAD:<path>; a newline in a path cannot be asked this way
     child.stdin.end(paths.map((p) => `HEAD:${p.includes('\n') ? '' : p}\n`).join(''));
   });
+}
+
+/**
+ * Which of these secrets the tree at HEAD still holds, in any file (a renamed file included).
+ * The secrets go to `git grep` on its standard input, never on its command line, where other
+ * users of the machine could read them.
+ */
+export function secretsAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...PINNED, 'grep', '--no-color', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], { cwd: root, stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stdin.on('error', () => undefined); // git may stop reading early; its exit code tells
+    child.on('error', (err) => reject(new KeyscanError('GIT', `cannot run git: ${err.message}`, { cause: err })));
+    // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
+    // 0: matches, 1: none; anything else (no HEAD, say): undefined, and the caller asks file by file
+    child.on('close', (code) => resolve(code === 0 || code === 1 ? new Set(out.split('\n').filter((line) => line !== '')) : undefined));
+    child.stdin.end(`${secrets.filter((s) => !s.includes('\n')).join('\n')}\n`);
+  });
+}
+
+/** How git sees one file: tracked, ignored, untracked; undefined outside a repository. */
+export async function gitFileStatus(abs: string): Promise<'tracked' | 'ignored' | 'untracked' | undefined> {
+  const dir = dirname(abs);
+  const name = basename(abs);
+  const listed = await git(['ls-files', '--error-unmatch', '--', name], dir);
+  if (listed.code === 0) return 'tracked';
+  if (/not a git repository/i.test(listed.stderr)) return undefined;
+  return (await git(['check-ignore', '-q', '--', name], dir)).code === 0 ? 'ignored' : 'untracked';
 }

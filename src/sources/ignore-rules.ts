@@ -10,9 +10,6 @@ function newMatcher(): Ignore {
   return ignoreFactory({ allowRelativePaths: true });
 }
 
-/** The ignore files a walk honours in every directory, nested as git nests .gitignore. */
-export const IGNORE_FILES = ['.gitignore', '.keyscanignore'] as const;
-
 /** Directories never walked: version-control internals and installed dependencies. */
 export const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules']);
 
@@ -20,11 +17,6 @@ export interface IgnoreLayer {
   /** Directory the patterns are relative to, relative to the scan root ('' for the root itself). */
   readonly base: string;
   readonly matcher: Ignore;
-}
-
-/** Reads the ignore files of one directory (and any extra files, such as .git/info/exclude). */
-export async function readIgnoreLayer(absDir: string, base: string, extraFiles: readonly string[] = []): Promise<IgnoreLayer | undefined> {
-  return readNamedLayer(absDir, base, [...extraFiles, ...IGNORE_FILES]);
 }
 
 /**
@@ -72,7 +64,7 @@ export function createPathFilter(root: string, names: readonly string[]): (rel: 
   };
 }
 
-async function readNamedLayer(absDir: string, base: string, names: readonly string[]): Promise<IgnoreLayer | undefined> {
+export async function readNamedLayer(absDir: string, base: string, names: readonly string[]): Promise<IgnoreLayer | undefined> {
   let matcher: Ignore | undefined;
   for (const name of names) {
     try {

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export interface Manifest {
   /** Directory of the package.json, relative to the scan root ('' for the root itself). */
@@ -41,4 +42,32 @@ export async function manifestsAbove(root: string, paths: readonly string[]): Pr
     }
   }
   return manifests;
+}
+
+/**
+ * The package.json files in the directories above `dir`, up to the top of its repository (or 8
+ * levels): a scan of `src/` still belongs to the package around it.
+ */
+export async function manifestsAboveDir(dir: string): Promise<string[]> {
+  const texts: string[] = [];
+  let current = dir;
+  for (let level = 0; level < 8; level++) {
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+    try {
+      texts.push(await readFile(`${current}/package.json`, 'utf8'));
+    } catch {
+      // none here
+    }
+    if (await exists(`${current}/.git`)) break; // a file in worktrees, a directory elsewhere
+  }
+  return texts;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
