@@ -87,3 +87,22 @@ export function asBaseline(value: unknown): Baseline | string {
     if (typeof e?.ruleId !== 'string' || typeof e.file !== 'string' || typeof e.secretHash !== 'string') return `entry ${i} lacks ruleId, file or secretHash`;
   return b as Baseline;
 }
+
+/**
+ * Drops findings listed in a .gitleaksignore: lines `file:rule:line` or `commit:file:rule:line`
+ * (gitleaks' fingerprints), so a team switching keeps its ignores; # starts a comment.
+ */
+export function dropGitleaksIgnored(findings: readonly Finding[], text: string): Finding[] {
+  const ignored = new Set<string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    ignored.add(line);
+  }
+  if (ignored.size === 0) return [...findings];
+  return findings.filter((f) => {
+    const plain = `${f.origin.path}:${f.ruleId}:${f.at.line}`;
+    if (ignored.has(plain)) return false;
+    return !(f.origin.kind === 'commit' && ignored.has(`${f.origin.commit}:${plain}`));
+  });
+}
