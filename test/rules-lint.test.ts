@@ -52,3 +52,9 @@ describe.each(defs.map((d) => ({ id: d.id, def: d })))('lint $id', ({ def }) => 
     }
   });
 });
+
+test('every validator a rule names exists', async () => {
+  const { VALIDATORS } = await import('../src/validate/registry.js');
+  const missing = defs.filter((d) => d.validator !== undefined && !VALIDATORS.has(d.validator)).map((d) => `${d.id}: ${d.validator}`);
+  expect(missing).toEqual([]);
+});

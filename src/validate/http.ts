@@ -54,9 +54,15 @@ export type Outcome = Verdict;
 
 /** Where a probe goes: the validator's base URL, or the user's override; refuses anything else. */
 export function targetUrl(validator: Validator, request: ProbeRequest, overrides: ReadonlyMap<string, URL>): URL | string {
+  // the path is appended to the base as text: one not starting with / could change the host or port
+  if (!request.path.startsWith('/')) return 'refused: the request path does not start with /';
   const override = overrides.get(validator.provider);
-  const base = override ?? new URL(validator.baseUrl);
-  const url = new URL(base.href.replace(/\/$/, '') + request.path);
+  let url: URL;
+  try {
+    url = new URL((override ?? new URL(validator.baseUrl)).href.replace(/\/$/, '') + request.path);
+  } catch {
+    return 'refused: not a valid URL';
+  }
   if (override !== undefined) {
     // the user chose this endpoint; the provider's own paths are kept
     if (url.host !== override.host || url.protocol !== override.protocol) return 'the request left the overridden endpoint';
@@ -93,6 +99,20 @@ function retryAfterMs(headers: Headers): number | undefined {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Why a request failed, without the key: fetch quotes a bad header value whole in its message
+ * ('Headers.append: "Bearer …" is an invalid header value'), so every value sent is cut out.
+ */
+function failure(err: unknown, request: ProbeRequest, options: ClientOptions): string {
+  const e = err as Error;
+  if (e.name === 'TimeoutError') return `timed out after ${options.timeoutMs} ms`;
+  let message = `network error: ${(e.cause as Error | undefined)?.message ?? e.message}`;
+  for (const sent of [...Object.values(request.headers), request.body ?? '', request.path]) {
+    if (sent.length >= 8) message = message.split(sent).join('[redacted]');
+  }
+  return message;
+}
+
 /** One probe, with the safety rules; never throws: failures are `unknown` with the reason. */
 export async function probe(validator: Validator, request: ProbeRequest, ruleId: string, options: ClientOptions): Promise<Verdict> {
   const url = targetUrl(validator, request, options.overrides);
@@ -108,9 +128,7 @@ export async function probe(validator: Validator, request: ProbeRequest, ruleId:
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (err) {
-      const e = err as Error;
-      const reason = e.name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : `network error: ${(e.cause as Error | undefined)?.message ?? e.message}`;
-      return { status: 'unknown', detail: reason };
+      return { status: 'unknown', detail: failure(err, request, options) };
     }
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel().catch(() => undefined);
@@ -129,7 +147,14 @@ export async function probe(validator: Validator, request: ProbeRequest, ruleId:
       await response.body?.cancel().catch(() => undefined);
       return { status: 'unknown', detail: `provider error ${response.status}` };
     }
-    const answer: ProbeResponse = { status: response.status, headers: response.headers, body: await readBody(response) };
+    let body: string;
+    try {
+      body = await readBody(response);
+    } catch (err) {
+      // the timeout also covers the body: a provider that sends headers and then stalls ends here
+      return { status: 'unknown', detail: `${failure(err, request, options)} while reading the answer` };
+    }
+    const answer: ProbeResponse = { status: response.status, headers: response.headers, body };
     try {
       return validator.interpret(answer, ruleId);
     } catch (err) {

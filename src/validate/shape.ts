@@ -25,10 +25,33 @@ export function byStatus(response: ProbeResponse, detail: (r: ProbeResponse) => 
   return { status: 'unknown', detail: `unexpected answer ${response.status}` };
 }
 
+/** The strings of a JSON array (scopes, ACLs); [] when it is not one. */
+export function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** A list for a detail line: the first `max` items, then how many more. */
+export function listed(items: readonly string[], max = 8): string {
+  if (items.length === 0) return '(none)';
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+/** Detail parts joined; empty ones dropped. */
+export function details(...parts: readonly (string | false | undefined)[]): string {
+  return parts.filter((p): p is string => typeof p === 'string' && p !== '').join('; ');
+}
+
+/** The value of an HTTP Basic Authorization header. */
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
 export interface HeaderValidatorSpec {
   readonly provider: string;
   readonly baseUrl: string;
   readonly path: string;
+  /** GET unless the provider's check is a POST with no side effect (Slack auth.test, Cohere check-api-key). */
+  readonly method?: 'GET' | 'POST';
   /** How the key is sent: a header name and a template with {key}. */
   readonly header?: { readonly name: string; readonly value: string };
   readonly extraHeaders?: Readonly<Record<string, string>>;
@@ -37,7 +60,7 @@ export interface HeaderValidatorSpec {
   readonly interpret?: (response: ProbeResponse) => Verdict;
 }
 
-/** A validator that sends the key in a header to one read-only GET endpoint. */
+/** A validator that sends the key in a header to one read-only endpoint. */
 export function headerValidator(spec: HeaderValidatorSpec): Validator {
   const header = spec.header ?? { name: 'authorization', value: 'Bearer {key}' };
   return {
@@ -45,7 +68,7 @@ export function headerValidator(spec: HeaderValidatorSpec): Validator {
     baseUrl: spec.baseUrl,
     hosts: [new URL(spec.baseUrl).hostname],
     ...(spec.rules ? { rules: spec.rules } : {}),
-    request: (secret) => ({ method: 'GET', path: spec.path, headers: { ...spec.extraHeaders, [header.name]: header.value.replace('{key}', secret) } }),
+    request: (secret) => ({ method: spec.method ?? 'GET', path: spec.path, headers: { ...spec.extraHeaders, [header.name]: header.value.replace('{key}', () => secret) } }),
     interpret: (response) => (spec.interpret ? spec.interpret(response) : byStatus(response, spec.detail)),
   };
 }

@@ -35,6 +35,11 @@ export interface Validator {
   readonly rules?: readonly string[];
   /** A rule whose finding in the same file completes the credential (AWS: the key id for a secret). */
   readonly pairedWith?: string;
+  /**
+   * Why this credential cannot be checked, decided before anything is sent (an AWS temporary key
+   * without its session token, say); undefined when it can be. The finding is then `unknown`.
+   */
+  skipReason?(secret: string, ruleId: string, paired: string | undefined): string | undefined;
   request(secret: string, ruleId: string, paired: string | undefined): ProbeRequest;
   interpret(response: ProbeResponse, ruleId: string): Verdict;
 }

@@ -1,6 +1,6 @@
 import type { Finding, SecretFinding } from '../types.js';
 import { probe, type ClientOptions } from './http.js';
-import type { Validation, Validator, Verdict } from './types.js';
+import type { ProbeRequest, Validation, Validator, Verdict } from './types.js';
 
 export interface ValidateInput {
   readonly findings: readonly Finding[];
@@ -72,12 +72,22 @@ export async function validateFindings(input: ValidateInput): Promise<Finding[]>
     const paired = validator.pairedWith === undefined ? undefined : pairFor(f, validator.pairedWith, findings);
     if (validator.pairedWith !== undefined && paired === undefined)
       return { ...f, validation: stamp({ status: 'unknown', detail: `needs its ${validator.pairedWith} in the same file to be checked` }) };
+    const skip = validator.skipReason?.(secret, f.ruleId, paired);
+    if (skip !== undefined) return { ...f, validation: stamp({ status: 'unknown', detail: skip }) };
     const key = `${validator.provider}\u0000${f.ruleId}\u0000${secret}\u0000${paired ?? ''}`;
     let answer = answers.get(key);
     if (answer === undefined) {
-      answer = limit(async () => {
+      answer = limit(async (): Promise<Verdict> => {
         await pace(validator.provider);
-        return probe(validator, validator.request(secret, f.ruleId, paired), f.ruleId, options);
+        // built when it is sent: a signed request (AWS) carries the time
+        let request: ProbeRequest;
+        try {
+          request = validator.request(secret, f.ruleId, paired);
+        } catch {
+          // a validator bug must not end the scan, nor put the key in a message
+          return { status: 'unknown', detail: `${validator.provider} could not build its request` };
+        }
+        return probe(validator, request, f.ruleId, options);
       });
       answers.set(key, answer);
     }
