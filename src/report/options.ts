@@ -1,3 +1,5 @@
+import type { ScanResult } from '../types.js';
+
 export interface ReportOptions {
   readonly showSecrets: boolean;
   readonly color: boolean;
@@ -5,3 +7,6 @@ export interface ReportOptions {
   readonly displayRoot: string;
   readonly version: string;
 }
+
+/** A report format: formats the result, nothing else (no process, environment or clock). */
+export type Reporter = (result: ScanResult, opts: ReportOptions) => string;

@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { Finding, ScanResult, SecretFinding, Severity } from '../types.js';
 import { SEVERITIES } from '../types.js';
 import type { ReportOptions } from './options.js';
+import { displayPath } from './paths.js';
 import { redact } from './redact.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -33,10 +34,6 @@ function plural(n: number, word: string): string {
   return `${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function displayPath(path: string, opts: ReportOptions): string {
-  return opts.displayRoot === '' || opts.displayRoot === '.' ? path : `${opts.displayRoot.replace(/\/$/, '')}/${path}`;
-}
-
 function validationTag(f: SecretFinding, c: Colors): string {
   const v = f.validation;
   if (v === undefined) return '';
@@ -59,7 +56,7 @@ function liveBlock(result: ScanResult, c: Colors, opts: ReportOptions): string[]
   if (live.length === 0) return [];
   return [
     c.bold(c.red(`${live.length} LIVE ${live.length === 1 ? 'KEY' : 'KEYS'}: the provider accepted ${live.length === 1 ? 'it' : 'them'} just now. Revoke ${live.length === 1 ? 'it' : 'them'} first.`)),
-    ...live.map((f) => `  ${c.red('●')} ${displayPath(f.origin.path, opts)}:${f.at.line}:${f.at.column}  ${f.title}  ${redact(f.secret, opts)}${f.validation?.detail ? `  ${c.dim(f.validation.detail)}` : ''}`),
+    ...live.map((f) => `  ${c.red('●')} ${displayPath(f.origin.path, opts.displayRoot)}:${f.at.line}:${f.at.column}  ${f.title}  ${redact(f.secret, opts)}${f.validation?.detail ? `  ${c.dim(f.validation.detail)}` : ''}`),
     '',
   ];
 }
@@ -137,7 +134,7 @@ export function text(result: ScanResult, opts: ReportOptions): string {
     if (f.origin.path !== currentPath) {
       if (currentPath !== undefined) out.push('');
       currentPath = f.origin.path;
-      out.push(c.underline(displayPath(currentPath, opts)));
+      out.push(c.underline(displayPath(currentPath, opts.displayRoot)));
     }
     out.push(...findingLines(f, c, opts));
   }

@@ -1,0 +1,57 @@
+import type { Finding, ScanResult, Severity } from '../types.js';
+import type { ReportOptions } from './options.js';
+import { checkoutPath } from './paths.js';
+import { redact } from './redact.js';
+
+type Command = 'error' | 'warning' | 'notice';
+
+const COMMAND: Readonly<Record<Severity, Command>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'warning',
+  info: 'notice',
+};
+
+/** A workflow command's message: a newline would end the command, `%` starts an escape. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A workflow command's property value: also `:` (ends the properties) and `,` (separates them). */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function properties(f: Finding, opts: ReportOptions): string {
+  const { line, column, endLine, endColumn } = f.at;
+  // columns only on a one-line span (GitHub refuses them across lines); none on an empty one
+  const columns = endLine === line && endColumn > column;
+  const props: [string, string | number][] = [
+    ['file', checkoutPath(f.origin.path, opts.displayRoot)],
+    ['line', line],
+    ...(columns ? [['col', column] as [string, number]] : []),
+    ['endLine', endLine],
+    ...(columns ? [['endColumn', endColumn] as [string, number]] : []),
+    ['title', f.title],
+  ];
+  return props.map(([name, value]) => `${name}=${escapeProperty(String(value))}`).join(',');
+}
+
+function message(f: Finding, opts: ReportOptions): string {
+  const what = f.kind === 'secret' ? redact(f.secret, opts) : f.evidence;
+  const lines = [`${what} (${f.ruleId})`, f.remediation];
+  // hard-coding is in every secret's remediation already; the other practices get a line each
+  if (f.kind === 'secret') for (const note of f.practices) if (note.id !== 'hardcoded-key') lines.push(`${note.id}: ${note.fix}`);
+  const o = f.origin;
+  if (o.kind === 'commit') lines.push(`commit ${o.commit} by ${o.author} on ${o.date.slice(0, 10)}: ${o.message}`);
+  return lines.join('\n');
+}
+
+/**
+ * GitHub Actions workflow commands, one per finding: annotations on the pull request's files.
+ * error for critical and high, warning for medium and low, notice for info.
+ */
+export function github(result: ScanResult, opts: ReportOptions): string {
+  return result.findings.map((f) => `::${COMMAND[f.severity]} ${properties(f, opts)}::${escapeData(message(f, opts))}\n`).join('');
+}
