@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { asBaseline, baselineOf, dropBaselined, type Baseline } from './detect/baseline.js';
-import { writeFile } from 'node:fs/promises';
+import { asBaseline, baselineOf, dropBaselined, dropGitleaksIgnored, type Baseline } from './detect/baseline.js';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isKeyscanError, KeyscanError } from './errors.js';
-import { parseOptions, parseSize, USAGE, type Options } from './options.js';
+import { parseOptions, parseSize, USAGE, type Format, type Options } from './options.js';
+import { github } from './report/github.js';
 import { json } from './report/json.js';
-import type { ReportOptions } from './report/options.js';
+import { junit } from './report/junit.js';
+import { markdown } from './report/markdown.js';
+import type { Reporter } from './report/options.js';
 import { rulesJson, rulesText } from './report/rules.js';
+import { sarif } from './report/sarif.js';
 import { text } from './report/text.js';
 import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
 import type { RuleDefinition } from './rules/definition.js';
-import { repoRoot } from './sources/git.js';
+import { git, repoRoot } from './sources/git.js';
+import { ciPlan } from './ci.js';
 import { DEFAULT_MAX_KEY_AGE_DAYS, scan, scanGit } from './scan.js';
 import type { PracticeId, ScanResult, Severity } from './types.js';
 import { packageVersion } from './version.js';
@@ -67,7 +72,9 @@ function settingsFor(opts: Options, root: string, io: Io): Settings {
     maxFileSize: opts.maxFileSizeGiven || config.maxFileSize === undefined ? opts.maxFileSize : parseSize(String(config.maxFileSize)),
     disabledPractices: config.practices.disable,
     maxKeyAgeDays: opts.maxKeyAgeDays ?? config.practices.maxKeyAge,
-    validate: opts.validate || config.validate === true,
+    // validate = true counts only in a config the user named: a repository's own file must not
+    // make a scan of it send its keys anywhere
+    validate: opts.validate || (opts.config !== undefined && config.validate === true),
   };
 }
 
@@ -91,6 +98,14 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
   const single = dirTargets.length === 1 && opts.paths.length === 1 && statSync(dirTargets[0]!).isDirectory() ? dirTargets[0]! : undefined;
   const displayRoot = single === undefined ? '' : isAbsolute(opts.paths[0]!) ? single : relative(io.cwd, single);
   return finish(result, opts, io, displayRoot, scanRoot, settings);
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function readBaseline(path: string, cwd: string): Baseline {
@@ -126,10 +141,12 @@ export function failsBuild(findings: ScanResult['findings'], failOn: Options['fa
 async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: string, scanRoot: string, settings: Settings): Promise<ExitCode> {
   let result = scanned;
   if (opts.baseline !== undefined) result = { ...result, findings: dropBaselined(result.findings, readBaseline(opts.baseline, io.cwd)).kept };
+  const gitleaksIgnore = readOptional(resolve(scanRoot, '.gitleaksignore'));
+  if (gitleaksIgnore !== undefined) result = { ...result, findings: dropGitleaksIgnored(result.findings, gitleaksIgnore) };
   if (settings.validate) result = await validated(result, opts, io, scanRoot, settings.rules);
   const isLive = (f: ScanResult['findings'][number]): boolean => f.kind === 'secret' && f.validation?.status === 'live';
   if (opts.onlyLive) result = { ...result, findings: result.findings.filter(isLive) };
-  await emit(reportOf(result, opts, io, displayRoot), opts, io);
+  await emit(result, opts, io, displayRoot);
   return failsBuild(result.findings, opts.failOn) ? 1 : 0;
 }
 
@@ -204,18 +221,24 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   return { ...result, findings };
 }
 
-function reportOf(result: ScanResult, opts: Options, io: Io, displayRoot: string): string {
-  const reportOptions: ReportOptions = {
-    showSecrets: opts.showSecrets,
-    color: useColor(opts, io),
-    displayRoot,
-    version: packageVersion(),
-  };
-  return opts.format === 'json' ? json(result, reportOptions) : text(result, reportOptions);
+const REPORTERS: Readonly<Record<Format, Reporter>> = { text, json, sarif, github, markdown, junit };
+
+async function writeReport(cwd: string, path: string, report: string): Promise<void> {
+  try {
+    await writeFile(resolve(cwd, path), report);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KeyscanError('IO', `cannot write report ${path}: ${code === 'ENOENT' ? 'its directory does not exist' : code ?? (err as Error).message}`, { cause: err });
+  }
 }
 
-async function emit(report: string, opts: Options, io: Io): Promise<void> {
-  if (opts.output !== undefined) await writeFile(resolve(io.cwd, opts.output), report);
+/** The --report files (never colored), then the --format report to --output or stdout. */
+async function emit(result: ScanResult, opts: Options, io: Io, displayRoot: string): Promise<void> {
+  const base = { showSecrets: opts.showSecrets, displayRoot, version: packageVersion() };
+  for (const r of opts.reports) await writeReport(io.cwd, r.path, REPORTERS[r.format](result, { ...base, color: false }));
+  if (opts.appendSummaryTo !== undefined) await appendFile(opts.appendSummaryTo, REPORTERS.markdown(result, { ...base, color: false }));
+  const report = REPORTERS[opts.format](result, { ...base, color: useColor(opts, io) });
+  if (opts.output !== undefined) await writeReport(io.cwd, opts.output, report);
   else io.stdout(report);
 }
 
@@ -248,6 +271,35 @@ async function runGit(opts: Options, io: Io): Promise<ExitCode> {
   for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
   // paths in git modes are relative to the top of the work tree; show them from where we stand
   return finish(result, opts, io, relative(io.cwd, result.root), result.root, settings);
+}
+
+/**
+ * keyscan ci: the commits of the pull request or push (GitHub Actions, GitLab CI), else the branch
+ * against origin/HEAD, else the tree; in GitHub Actions, annotations on stdout and a job summary.
+ */
+async function runCi(opts: Options, io: Io): Promise<ExitCode> {
+  const root = await repoRoot(io.cwd);
+  const eventPath = io.env['GITHUB_EVENT_PATH'];
+  let event: unknown;
+  if (eventPath) {
+    try {
+      event = JSON.parse(readFileSync(eventPath, 'utf8'));
+    } catch (err) {
+      throw new KeyscanError('USAGE', `cannot read the GitHub event file ${eventPath}: ${(err as NodeJS.ErrnoException).code ?? 'invalid JSON'}`, { cause: err });
+    }
+  }
+  const hasOriginHead = (await git(['rev-parse', '--verify', '--quiet', 'origin/HEAD^{commit}'], root)).code === 0;
+  const plan = ciPlan(io.env, event, hasOriginHead);
+  io.stderr(`keyscan ci: scanning ${plan.why}${plan.kind === 'range' ? ` (${plan.range})` : ''}\n`);
+  const github = plan.system === 'github';
+  const summary = github ? io.env['GITHUB_STEP_SUMMARY'] : undefined;
+  const ciOpts: Options = {
+    ...opts,
+    format: opts.formatGiven ? opts.format : github ? 'github' : 'text',
+    ...(summary ? { appendSummaryTo: summary } : {}),
+  };
+  if (plan.kind === 'range') return runGit({ ...ciOpts, command: 'git', revisions: [plan.range] }, { ...io, cwd: root });
+  return runScan({ ...ciOpts, command: 'scan', paths: [root] }, io);
 }
 
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -289,6 +341,8 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
         return await runGit(opts, io);
       case 'baseline':
         return await runBaseline(opts, io);
+      case 'ci':
+        return await runCi(opts, io);
       case 'install': {
         // loaded here: the hook's own start-up never pays for simple-git
         const { describeAction, installHook, uninstallHook } = await import('./install.js');

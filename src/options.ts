@@ -7,17 +7,28 @@ import { SEVERITIES, type Severity } from './types.js';
 export type FailOn = 'any' | 'live' | 'none' | Severity;
 const FAIL_ON: readonly string[] = ['any', 'live', 'none', ...SEVERITIES];
 
-export type Format = 'text' | 'json';
-const FORMATS: readonly Format[] = ['text', 'json'];
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit'] as const;
+export type Format = (typeof FORMATS)[number];
 
-export type Command = 'scan' | 'staged' | 'git' | 'install' | 'baseline' | 'rules' | 'config' | 'help' | 'version';
-const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'install', 'baseline', 'rules', 'config'];
+/** One --report <format>=<file>: a further report, written besides the one --format prints. */
+export interface ReportFile {
+  readonly format: Format;
+  readonly path: string;
+}
+
+export type Command = 'scan' | 'staged' | 'git' | 'ci' | 'install' | 'baseline' | 'rules' | 'config' | 'help' | 'version';
+const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'ci', 'install', 'baseline', 'rules', 'config'];
 
 export interface Options {
   readonly command: Command;
   readonly paths: readonly string[];
   readonly format: Format;
+  /** Whether --format was given (keyscan ci picks github annotations in GitHub Actions otherwise). */
+  readonly formatGiven: boolean;
+  /** keyscan ci in GitHub Actions: a Markdown summary appended to $GITHUB_STEP_SUMMARY. */
+  readonly appendSummaryTo?: string | undefined;
   readonly output: string | undefined;
+  readonly reports: readonly ReportFile[];
   readonly showSecrets: boolean;
   /** undefined: decide by the terminal and NO_COLOR. */
   readonly color: boolean | undefined;
@@ -49,14 +60,17 @@ export interface Options {
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
        keyscan staged [options]                  scan what the next commit adds (the pre-commit hook)
        keyscan git [<range>...] [options]        scan the lines commits added (default: every ref)
+       keyscan ci [options]                      in CI: scan the pull request's or push's commits (GitHub, GitLab),
+                                                 else origin/HEAD..HEAD, else the tree; annotations and job summary
        keyscan install [--force | --uninstall]   install (or remove) the pre-commit hook
        keyscan baseline [path|range] [-o file]   record today's findings (.keyscan-baseline.json); --prune drops gone ones
        keyscan rules [--format json]             list the rules in effect
        keyscan config --print                    show the effective configuration
 
 Options:
-  -f, --format <text|json>   report format (default: text)
+  -f, --format <format>      report format: text (default), json, sarif, github, markdown or junit
   -o, --output <file>        write the report to a file instead of stdout
+      --report <format>=<file>  also write a report in that format to the file (repeatable)
       --show-secrets         print secrets in clear (they are redacted by default)
       --no-color             no colors (also when NO_COLOR is set or stdout is not a terminal)
       --color                colors even when stdout is not a terminal
@@ -91,6 +105,18 @@ Exit codes: 0 no findings, 1 findings, 2 usage or runtime error.
 Suppress a false positive by putting keyscan:allow in a comment on its line,
 or list paths in .keyscanignore (same syntax as .gitignore).`;
 
+function parseFormat(name: string, flag: string): Format {
+  if ((FORMATS as readonly string[]).includes(name)) return name as Format;
+  throw new KeyscanError('USAGE', `unknown format ${JSON.stringify(name)} for ${flag}: use ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}`);
+}
+
+/** `sarif=out/keyscan.sarif`: the format, then the file (which may itself hold `=`). */
+function parseReport(spec: string): ReportFile {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new KeyscanError('USAGE', `--report takes <format>=<file>, as in --report sarif=keyscan.sarif, not ${JSON.stringify(spec)}`);
+  return { format: parseFormat(spec.slice(0, eq), '--report'), path: spec.slice(eq + 1) };
+}
+
 export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i.exec(text.trim());
   if (!m) throw new KeyscanError('USAGE', `invalid size ${JSON.stringify(text)}: use bytes or a number with KB, MB or GB`);
@@ -109,6 +135,7 @@ export function parseOptions(argv: readonly string[]): Options {
       options: {
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
+        report: { type: 'string', multiple: true },
         'show-secrets': { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
@@ -151,7 +178,7 @@ export function parseOptions(argv: readonly string[]): Options {
   }
   for (const flag of ['force', 'uninstall'] as const)
     if (values[flag] && command !== 'install') throw new KeyscanError('USAGE', `--${flag} goes with keyscan install (see keyscan --help)`);
-  if ((command === 'rules' || command === 'staged' || command === 'install' || command === 'config') && positionals.length > 0)
+  if ((command === 'rules' || command === 'staged' || command === 'ci' || command === 'install' || command === 'config') && positionals.length > 0)
     throw new KeyscanError('USAGE', `keyscan ${command} takes no paths (see keyscan --help)`);
   const gitOnly = (['since', 'max-commits', 'branch', 'all', 'max-key-age'] as const).find((k) => values[k] !== undefined);
   if (gitOnly !== undefined && command !== 'git') throw new KeyscanError('USAGE', `--${gitOnly} goes with keyscan git (see keyscan --help)`);
@@ -185,8 +212,14 @@ export function parseOptions(argv: readonly string[]): Options {
   for (const rev of revisions)
     if (rev.startsWith('-')) throw new KeyscanError('USAGE', `not a revision: ${rev}`);
 
-  const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) throw new KeyscanError('USAGE', `unknown format ${JSON.stringify(values.format)}: use ${FORMATS.join(' or ')}`);
+  const format = parseFormat(values.format ?? 'text', '--format');
+  if (command === 'rules' && format !== 'text' && format !== 'json') throw new KeyscanError('USAGE', 'keyscan rules prints text or json');
+  const reports = (values.report ?? []).map(parseReport);
+  if (reports.length > 0 && command !== 'scan' && command !== 'staged' && command !== 'git')
+    throw new KeyscanError('USAGE', '--report goes with a scan: keyscan [scan], staged or git (see keyscan --help)');
+  const targets = [...reports.map((r) => r.path), ...(values.output === undefined ? [] : [values.output])];
+  const twice = targets.find((path, i) => targets.indexOf(path) !== i);
+  if (twice !== undefined) throw new KeyscanError('USAGE', `two reports would write ${JSON.stringify(twice)}: give each its own file`);
   let threads: number | 'auto' = 'auto';
   if (values.threads !== undefined) {
     threads = Number(values.threads);
@@ -212,7 +245,9 @@ export function parseOptions(argv: readonly string[]): Options {
     force: values.force ?? false,
     uninstall: values.uninstall ?? false,
     format,
+    formatGiven: values.format !== undefined,
     output: values.output,
+    reports,
     showSecrets: values['show-secrets'] ?? false,
     color: values['no-color'] ? false : values.color ? true : undefined,
     maxFileSize: values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(values['max-file-size']),
