@@ -75,7 +75,7 @@ async function writeTree(project, plants, root) {
   for (const p of plants) {
     const text = texts.get(p.file);
     const at = text.indexOf(p.secret);
-    if (at === -1) throw new Error(`generator bug: the key planted for ${p.ruleId} is not in ${p.file}`);
+    if (at === -1) throw new Error(`generator bug: the key planted for ${p.ruleId} is not in ${p.file}: ${JSON.stringify(p.secret.slice(0, 60))} vs ${JSON.stringify(text.slice(Math.max(0, text.indexOf(p.secret.slice(0, 20)) - 20), text.indexOf(p.secret.slice(0, 20)) + 80))}`);
     p.line = lineOf(text, at);
   }
   return texts;

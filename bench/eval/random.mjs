@@ -1,4 +1,5 @@
 // A seeded PRNG (mulberry32): the same seed builds the same tree, so two runs of the eval compare.
+import { createRng } from '../prng.mjs';
 
 export const DIGITS = '0123456789';
 export const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -8,13 +9,8 @@ export const ALNUM = `${UPPER}${LOWER}${DIGITS}`;
 export const BASE64 = `${ALNUM}+/`;
 
 export function createRandom(seed) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // the bench's generator: one mulberry32 for both
+  const { next } = createRng(seed);
   const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = (list) => list[Math.floor(next() * list.length)];
   const chars = (alphabet, n) => {

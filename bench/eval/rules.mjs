@@ -11,7 +11,8 @@ function groupCount(regex) {
 }
 
 export function loadRules() {
-  return loadBuiltinRules().map((def) => {
+  // practice rules match variables and flags, not keys: nothing to plant for them
+  return loadBuiltinRules().filter((def) => def.practice === undefined).map((def) => {
     const regex = compile(def.regex, 'g');
     const groups = groupCount(regex);
     return {
