@@ -225,9 +225,9 @@ describe('bad inputs: a clear message, and the scan goes on', () => {
     const root = tempTree({ 'locked.txt': `k=${KEY}\n`, 'open.txt': `k=${OTHER_KEY}\n` });
     chmodSync(join(root, 'locked.txt'), 0o000);
     chmodSync(root, 0o755);
-    // root reads anything, so as root the scan runs as nobody, for whom the mode bits hold.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const run = await runBuiltCli(['.', '--format', 'json'], { cwd: root, ...asNobody });
+    // root reads anything: as root, the scan runs without the capabilities that bypass file modes
+    const asRoot = process.getuid?.() === 0 ? { wrapper: ['setpriv', '--bounding-set=-dac_override,-dac_read_search'] } : {};
+    const run = await runBuiltCli(['.', '--format', 'json'], { cwd: root, ...asRoot });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/warning: skipped locked\.txt: permission denied/);
     const report = JSON.parse(run.stdout) as JsonReport;

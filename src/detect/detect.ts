@@ -1,5 +1,5 @@
 import { Secret } from '../secret.js';
-import type { Finding, Fragment, Rule } from '../types.js';
+import type { Finding, Fragment, Location, Rule } from '../types.js';
 import { hasAllowMarker } from './allow.js';
 import { passesChecksum } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
@@ -100,6 +100,18 @@ interface Candidate {
 
 function pathOf(fragment: Fragment): string {
   return fragment.origin.path;
+}
+
+/** How far from the secret an allow marker on its line counts: a minified line can be megabytes. */
+const MARKER_REACH = 2048;
+
+/** A keyscan:allow (or another tool's marker) on the secret's first or last line, near the secret. */
+function isAllowedInline(text: string, starts: readonly number[], at: Location, lineOffset: number, c: { start: number; end: number }): boolean {
+  const first = at.line - lineOffset - 1;
+  const last = at.endLine - lineOffset - 1;
+  const lineEnd = (i: number): number => (i + 1 < starts.length ? starts[i + 1]! - 1 : text.length);
+  const near = (i: number): string => text.slice(Math.max(starts[i]!, c.start - MARKER_REACH), Math.min(lineEnd(i), c.end + MARKER_REACH));
+  return hasAllowMarker(near(first)) || (last !== first && hasAllowMarker(near(last)));
 }
 
 /** Whether the secret carries one of the rule's keywords itself (a prefixed token), not just its context. */
@@ -291,9 +303,7 @@ export function detect(fragment: Fragment, set: RuleSet): Finding[] {
   const findings: Finding[] = [];
   for (const c of kept) {
     const at = locate(starts, c.start, c.end, fragment.lineOffset);
-    const firstLine = lineText(text, starts, at.line - fragment.lineOffset - 1);
-    const lastLine = at.endLine === at.line ? firstLine : lineText(text, starts, at.endLine - fragment.lineOffset - 1);
-    if (hasAllowMarker(firstLine) || hasAllowMarker(lastLine)) continue;
+    if (isAllowedInline(text, starts, at, fragment.lineOffset, c)) continue;
     const rule = rules[c.rule]!;
     if (rule.practice !== undefined) {
       findings.push({

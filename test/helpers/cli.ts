@@ -12,15 +12,21 @@ export interface CliRun {
 /** Runs the built CLI as a child process, as a user or a git hook would. */
 export function runBuiltCli(
   args: readonly string[],
-  options: { cwd: string; input?: string; env?: Record<string, string | undefined>; uid?: number; gid?: number; timeoutMs?: number },
+  options: {
+    cwd: string;
+    input?: string;
+    env?: Record<string, string | undefined>;
+    /** A command that runs node (setpriv with its options, say). */
+    wrapper?: readonly string[];
+    timeoutMs?: number;
+  },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const spawnOptions: SpawnOptions = { cwd: options.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] };
-    if (options.uid !== undefined) spawnOptions.uid = options.uid;
-    if (options.gid !== undefined) spawnOptions.gid = options.gid;
-    const child = spawn(process.execPath, [CLI, ...args], spawnOptions);
+    const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath, CLI, ...args];
+    const child = spawn(command!, prefix, spawnOptions);
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
