@@ -174,19 +174,17 @@ export function detect(fragment: Fragment, set: RuleSet): Finding[] {
     const list = touch(r);
     if (list.length === 0 || list[list.length - 1]! < at) list.push(at);
   };
-  // Line starts are found once per stretch of text: hits arrive in order, so each character is
-  // looked at once even when a minified file is one long line full of keywords.
-  let lineCheckedTo = 0;
+  // Line starts follow the hits forward with the native indexOf: hits arrive in order, so the whole
+  // text is searched for newlines once, even when a minified file is one long line of keywords.
   let currentLineStart = 0;
+  let nextNewline = -2; // -2: not searched yet
   const lineStartOf = (at: number): number => {
-    if (at < lineCheckedTo) return lineStart(text, at);
-    for (let i = at - 1; i >= lineCheckedTo; i--) {
-      if (text.charCodeAt(i) === 10) {
-        currentLineStart = i + 1;
-        break;
-      }
+    if (at < currentLineStart) return lineStart(text, at);
+    if (nextNewline === -2) nextNewline = text.indexOf('\n', currentLineStart);
+    while (nextNewline !== -1 && nextNewline < at) {
+      currentLineStart = nextNewline + 1;
+      nextNewline = text.indexOf('\n', currentLineStart);
     }
-    lineCheckedTo = at;
     return currentLineStart;
   };
 
