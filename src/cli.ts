@@ -7,14 +7,8 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isKeyscanError, KeyscanError } from './errors.js';
 import { parseOptions, parseSize, USAGE, type Format, type Options } from './options.js';
-import { github } from './report/github.js';
-import { json } from './report/json.js';
-import { junit } from './report/junit.js';
-import { markdown } from './report/markdown.js';
 import type { Reporter } from './report/options.js';
 import { rulesJson, rulesText } from './report/rules.js';
-import { sarif } from './report/sarif.js';
-import { text } from './report/text.js';
 import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { git, repoRoot } from './sources/git.js';
@@ -221,7 +215,15 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   return { ...result, findings };
 }
 
-const REPORTERS: Readonly<Record<Format, Reporter>> = { text, json, sarif, github, markdown, junit };
+// Each format loads when asked for: the hook prints text and should not load five other formatters.
+const REPORTERS: Readonly<Record<Format, () => Promise<Reporter>>> = {
+  text: async () => (await import('./report/text.js')).text,
+  json: async () => (await import('./report/json.js')).json,
+  sarif: async () => (await import('./report/sarif.js')).sarif,
+  github: async () => (await import('./report/github.js')).github,
+  markdown: async () => (await import('./report/markdown.js')).markdown,
+  junit: async () => (await import('./report/junit.js')).junit,
+};
 
 async function writeReport(cwd: string, path: string, report: string): Promise<void> {
   try {
@@ -235,9 +237,9 @@ async function writeReport(cwd: string, path: string, report: string): Promise<v
 /** The --report files (never colored), then the --format report to --output or stdout. */
 async function emit(result: ScanResult, opts: Options, io: Io, displayRoot: string): Promise<void> {
   const base = { showSecrets: opts.showSecrets, displayRoot, version: packageVersion() };
-  for (const r of opts.reports) await writeReport(io.cwd, r.path, REPORTERS[r.format](result, { ...base, color: false }));
-  if (opts.appendSummaryTo !== undefined) await appendFile(opts.appendSummaryTo, REPORTERS.markdown(result, { ...base, color: false }));
-  const report = REPORTERS[opts.format](result, { ...base, color: useColor(opts, io) });
+  for (const r of opts.reports) await writeReport(io.cwd, r.path, (await REPORTERS[r.format]())(result, { ...base, color: false }));
+  if (opts.appendSummaryTo !== undefined) await appendFile(opts.appendSummaryTo, (await REPORTERS.markdown())(result, { ...base, color: false }));
+  const report = (await REPORTERS[opts.format]())(result, { ...base, color: useColor(opts, io) });
   if (opts.output !== undefined) await writeReport(io.cwd, opts.output, report);
   else io.stdout(report);
 }
@@ -257,10 +259,12 @@ function progressPrinter(io: Io): ((p: { commits: number; bytes: number }) => vo
 
 async function runGit(opts: Options, io: Io): Promise<ExitCode> {
   const onProgress = opts.command === 'git' ? progressPrinter(io) : undefined;
-  const settings = settingsFor(opts, await repoRoot(io.cwd), io);
+  const root = await repoRoot(io.cwd);
+  const settings = settingsFor(opts, root, io);
   const result = await scanGit({
     mode: opts.command === 'staged' ? 'staged' : 'history',
     cwd: io.cwd,
+    root,
     rules: settings.rules,
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
     disabledPractices: settings.disabledPractices,

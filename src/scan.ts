@@ -4,7 +4,7 @@ import { relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buildRuleSet } from './detect/detect.js';
 import { KeyscanError } from './errors.js';
-import { createPool, type Pool } from './pool.js';
+import type { Pool } from './pool.js';
 import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
@@ -150,7 +150,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   let pool: Pool | undefined;
   const dispatch = async (batch: FileEntry[]): Promise<void> => {
     if (pool === undefined && threads > 0 && outcome.bytes >= startAfterBytes)
-      pool = createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices });
+      // loaded here: small scans (and the hook) never load worker_threads
+      pool = (await import('./pool.js')).createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices });
     if (pool?.hasRoom()) await pool.submit(batch);
     else mergeInto(outcome, readBatch(batch, setup));
     // let worker replies in, so a worker that finished is seen to have room
@@ -200,6 +201,8 @@ export interface GitScanRequest {
   readonly rules: readonly RuleDefinition[];
   readonly history?: Omit<HistoryOptions, 'onCommit'>;
   readonly disabledPractices?: readonly PracticeId[];
+  /** The top of the work tree, when the caller has it. */
+  readonly root?: string;
   /** Days after which a key still in the tree counts as not rotated (practice/stale-key). */
   readonly maxKeyAgeDays?: number;
   /** Called after each commit in history mode; cheap enough to call per commit. */
@@ -212,7 +215,8 @@ export interface GitScanRequest {
  */
 export async function scanGit(request: GitScanRequest): Promise<ScanResult & { root: string }> {
   const started = performance.now();
-  const root = await repoRoot(request.cwd);
+  // the caller usually knows the root already (it looked for a config there): one git call less
+  const root = request.root ?? (await repoRoot(request.cwd));
   const isIgnored = createPathFilter(root, ['.keyscanignore']);
   const disabled = request.disabledPractices ?? [];
   // simple-git loads only for history: the hook's start-up stays lean
