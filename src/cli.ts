@@ -51,6 +51,7 @@ interface Settings {
   readonly rules: RuleDefinition[];
   readonly maxFileSize: number;
   readonly disabledPractices: readonly PracticeId[];
+  readonly clientSidePaths: readonly string[];
   readonly maxKeyAgeDays: number | undefined;
   readonly validate: boolean;
 }
@@ -65,6 +66,7 @@ function settingsFor(opts: Options, root: string, io: Io): Settings {
     rules: effectiveRules(config),
     maxFileSize: opts.maxFileSizeGiven || config.maxFileSize === undefined ? opts.maxFileSize : parseSize(String(config.maxFileSize)),
     disabledPractices: config.practices.disable,
+    clientSidePaths: config.practices.clientSidePaths,
     maxKeyAgeDays: opts.maxKeyAgeDays ?? config.practices.maxKeyAge,
     // validate = true counts only in a config the user named: a repository's own file must not
     // make a scan of it send its keys anywhere
@@ -84,6 +86,7 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
     maxFileSize: settings.maxFileSize,
     threads: opts.threads,
     disabledPractices: settings.disabledPractices,
+    clientSidePaths: settings.clientSidePaths,
   });
   for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
 
@@ -156,8 +159,8 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const isPath = target === '.' || existsSync(resolve(io.cwd, target));
   const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
-    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices })
-    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, disabledPractices: settings.disabledPractices });
+    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths })
+    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths });
   let baseline = baselineOf(result.findings);
   if (opts.prune) {
     const previous = readBaseline(out, io.cwd);
@@ -268,6 +271,7 @@ async function runGit(opts: Options, io: Io): Promise<ExitCode> {
     rules: settings.rules,
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
     disabledPractices: settings.disabledPractices,
+    clientSidePaths: settings.clientSidePaths,
     ...(settings.maxKeyAgeDays !== undefined ? { maxKeyAgeDays: settings.maxKeyAgeDays } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
@@ -330,7 +334,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
           customRules: config.rules.map((r) => r.id),
           rules: rules.length,
           allowlist: config.allowlist,
-          practices: { disable: disabledPractices, maxKeyAge: maxKeyAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS },
+          practices: { disable: disabledPractices, maxKeyAge: maxKeyAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS, clientSidePaths: config.practices.clientSidePaths },
           maxFileSize,
           validate,
           untranslated: config.untranslated,

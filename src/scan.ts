@@ -29,6 +29,8 @@ export interface ScanRequest {
   /** Worker threads for file scans; 0 scans in this thread, 'auto' one per core on large trees. */
   readonly threads: number | 'auto';
   readonly disabledPractices?: readonly PracticeId[];
+  /** Path regexes that count as client-side code (config practices.clientSidePaths). */
+  readonly clientSidePaths?: readonly string[];
 }
 
 export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
@@ -36,7 +38,7 @@ export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
 const DOTENV_PATTERNS = ['*.env', '.env*', '**/.env*', '**/*.env'];
 
 /** Front-end packages and tracked .env files of each scanned directory, as the practice checks need them. */
-async function practiceContextForFiles(targets: readonly string[], cwd: string, disabled: readonly PracticeId[]): Promise<PracticeContext> {
+async function practiceContextForFiles(targets: readonly string[], cwd: string, disabled: readonly PracticeId[], clientSidePaths: readonly string[]): Promise<PracticeContext> {
   const dirs: string[] = [];
   const files: string[] = [];
   for (const t of targets) if (t !== '-') ((await stat(t)).isDirectory() ? dirs : files).push(t);
@@ -67,7 +69,11 @@ async function practiceContextForFiles(targets: readonly string[], cwd: string, 
     else if (status === 'ignored') ignoredList.push(rel);
   }
   return {
-    frontend: { browserPackages: browserPackages.map((p) => p.replace(/\/$/, '')), serverFirstPackages: serverFirstPackages.map((p) => p.replace(/\/$/, '')) },
+    frontend: {
+      browserPackages: browserPackages.map((p) => p.replace(/\/$/, '')),
+      serverFirstPackages: serverFirstPackages.map((p) => p.replace(/\/$/, '')),
+      clientSidePaths,
+    },
     tracked: inGit ? { kind: 'listed', paths: trackedList, ignored: ignoredList } : { kind: 'no-git' },
     disabled,
   };
@@ -131,7 +137,7 @@ function useThreads(request: ScanRequest): number {
 export async function scan(request: ScanRequest): Promise<ScanResult> {
   const started = performance.now();
   await checkTargets(request.targets, request.cwd);
-  const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? []);
+  const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? [], request.clientSidePaths ?? []);
   const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices);
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
 
@@ -201,6 +207,7 @@ export interface GitScanRequest {
   readonly rules: readonly RuleDefinition[];
   readonly history?: Omit<HistoryOptions, 'onCommit'>;
   readonly disabledPractices?: readonly PracticeId[];
+  readonly clientSidePaths?: readonly string[];
   /** The top of the work tree, when the caller has it. */
   readonly root?: string;
   /** Days after which a key still in the tree counts as not rotated (practice/stale-key). */
@@ -245,7 +252,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const setupFor = async (paths: readonly string[]): Promise<ScanSetup> => {
     const manifests = request.mode === 'staged' ? await manifestsAbove(root, paths) : await packageManifests(root);
     return scanSetup(buildRuleSet(request.rules.map(compileRule)), Infinity, {
-      frontend: frontendFacts(manifests),
+      frontend: { ...frontendFacts(manifests), clientSidePaths: request.clientSidePaths ?? [] },
       tracked: { kind: 'all' },
       disabled,
     });

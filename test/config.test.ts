@@ -56,6 +56,16 @@ describe('keyscan.toml', () => {
   });
 });
 
+test('practices.clientSidePaths marks more files as shipped to browsers', async () => {
+  const root = tempTree({ 'keyscan.toml': "[practices]\nclientSidePaths = ['''^web/''']\n", 'web/config.js': `export const k = "${KEY}";\n`, 'srv/config.js': `export const k = "${KEY}";\n` });
+  const run = await runBuiltCli(['.', '--format', 'json'], { cwd: root });
+  const findings = (JSON.parse(run.stdout) as { findings: { file: string; kind: string; practices?: string[] }[] }).findings.filter((f) => f.kind === 'secret');
+  expect(findings.map((f) => [f.file, f.practices?.includes('practice/client-side-exposure')])).toEqual([
+    ['srv/config.js', false],
+    ['web/config.js', true],
+  ]);
+});
+
 describe('gitleaks compatibility', () => {
   test('Go regex syntax is translated: (?P<name>), (?i:word), \\z; what cannot be is said', () => {
     expect(translateGoRegex('(?i)\\b(?P<x>ab)\\z')).toEqual({ pattern: '(?i)\\b(?<x>ab)$' });

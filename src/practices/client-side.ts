@@ -4,6 +4,8 @@ export interface FrontendFacts {
   readonly browserPackages: readonly string[];
   /** Of those, the ones on a server-first framework (Next.js, Remix, Nuxt, SvelteKit): code is server-side unless marked. */
   readonly serverFirstPackages: readonly string[];
+  /** Regexes on the path from the config (practices.clientSidePaths): files that ship to browsers too. */
+  readonly clientSidePaths?: readonly string[];
 }
 
 export const NO_FRONTEND: FrontendFacts = { browserPackages: [], serverFirstPackages: [] };
@@ -32,6 +34,7 @@ function isUseClient(text: string): boolean {
  * source of a front-end package. Server-first frameworks (Next.js…) count only "use client" files.
  */
 export function isClientSide(path: string, text: string, facts: FrontendFacts): boolean {
+  if (facts.clientSidePaths?.some((p) => new RegExp(p).test(path))) return true;
   const lower = path.toLowerCase();
   if (/\.(?:html?|vue|svelte)$/.test(lower)) return true;
   if (/\.(?:min|bundle|chunk)\.js$/.test(lower) || /(?:^|\/)(?:chunks?|bundles?)\/[^/]+\.js$/.test(lower)) return true;

@@ -15,7 +15,7 @@ export interface Config {
   readonly disabledRules: readonly string[];
   readonly rules: readonly RuleDefinition[];
   readonly allowlist: Required<Pick<AllowlistDefinition, 'paths' | 'regexes' | 'stopwords'>>;
-  readonly practices: { readonly disable: readonly PracticeId[]; readonly maxKeyAge: number | undefined };
+  readonly practices: { readonly disable: readonly PracticeId[]; readonly maxKeyAge: number | undefined; readonly clientSidePaths: readonly string[] };
   readonly maxFileSize: string | number | undefined;
   readonly validate: boolean | undefined;
   /** Rules of a gitleaks config that could not be translated, with the reason: reported, not dropped in silence. */
@@ -28,7 +28,7 @@ export const DEFAULT_CONFIG: Config = {
   disabledRules: [],
   rules: [],
   allowlist: { paths: [], regexes: [], stopwords: [] },
-  practices: { disable: [], maxKeyAge: undefined },
+  practices: { disable: [], maxKeyAge: undefined, clientSidePaths: [] },
   maxFileSize: undefined,
   validate: undefined,
   untranslated: [],
@@ -178,7 +178,15 @@ export function loadConfig(path: string, shown: string = path): Config {
   const practices = doc['practices'];
   if (practices !== undefined && !isTable(practices)) fail('practices', 'must be a table');
   const pr = (practices ?? {}) as Table;
-  for (const key of Object.keys(pr)) if (!['disable', 'maxKeyAge'].includes(key)) fail(`practices.${key}`, 'is not a known setting');
+  for (const key of Object.keys(pr)) if (!['disable', 'maxKeyAge', 'clientSidePaths'].includes(key)) fail(`practices.${key}`, 'is not a known setting');
+  const clientSidePaths = strings(pr['clientSidePaths'], 'practices.clientSidePaths').map(translate);
+  for (const r of clientSidePaths) {
+    try {
+      compileRegex(r, '', 'practices.clientSidePaths');
+    } catch (err) {
+      fail('practices.clientSidePaths', `has an invalid regex: ${(err as Error).message}`);
+    }
+  }
   const disable = strings(pr['disable'], 'practices.disable').map((p) => p.replace(/^practice\//, ''));
   for (const p of disable) if (!PRACTICES.includes(p as PracticeId)) fail('practices.disable', `names an unknown practice ${JSON.stringify(p)} (one of ${PRACTICES.join(', ')})`);
   const maxKeyAge = pr['maxKeyAge'];
@@ -197,7 +205,11 @@ export function loadConfig(path: string, shown: string = path): Config {
     disabledRules: [...base.disabledRules, ...strings(ext['disabledRules'], 'extend.disabledRules')],
     rules: [...base.rules, ...rules],
     allowlist: mergeAllow(base.allowlist, allowlistOf(doc['allowlists'] ?? doc['allowlist'], doc['allowlists'] ? 'allowlists' : 'allowlist')),
-    practices: { disable: [...base.practices.disable, ...(disable as PracticeId[])], maxKeyAge: maxKeyAge === undefined ? base.practices.maxKeyAge : Number(maxKeyAge) },
+    practices: {
+      disable: [...base.practices.disable, ...(disable as PracticeId[])],
+      maxKeyAge: maxKeyAge === undefined ? base.practices.maxKeyAge : Number(maxKeyAge),
+      clientSidePaths: [...base.practices.clientSidePaths, ...clientSidePaths],
+    },
     maxFileSize: (maxFileSize as string | number | undefined) ?? base.maxFileSize,
     validate: (validate as boolean | undefined) ?? base.validate,
     untranslated: [...base.untranslated, ...untranslated],
