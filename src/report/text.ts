@@ -139,7 +139,7 @@ export function text(result: ScanResult, opts: ReportOptions): string {
     out.push(...findingLines(f, c, opts));
   }
   if (result.mode === 'staged' && result.findings.length > 0) out.push(...stagedAdvice(c));
-  if (result.mode !== 'staged' && result.practices.length > 0) out.push(...practiceLines(result, c));
+  if (result.mode !== 'staged' && result.practices.length > 0) out.push(...practiceLines(result, c).slice(out.length === 0 ? 1 : 0));
   if (out.length > 0) out.push('');
   out.push(summary(result, c));
   return `${out.join('\n')}\n`;
