@@ -1,4 +1,4 @@
-import { secretReport } from './helpers/report.js';
+import { secretReport, type JsonFinding, type JsonReport } from './helpers/report.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,24 +12,6 @@ import { tempTree } from './helpers/tmp.js';
 const KEYS = Array.from({ length: 8 }, (_, i) => fakeOpenAiProjectKey(500 + i));
 const [KEY, KEY_2] = KEYS as [string, string];
 
-interface JsonFinding {
-  ruleId: string;
-  file: string;
-  line: number;
-  column: number;
-  secret: string;
-  fingerprint: string;
-  commit?: string;
-  author?: string;
-  email?: string;
-  date?: string;
-  message?: string;
-}
-interface JsonReport {
-  mode: string;
-  findings: JsonFinding[];
-  stats: { commits?: number; files: number; bytes: number; durationMs: number };
-}
 
 function keyscanGit(cwd: string, args: string[] = []): Promise<CliRun> {
   return runBuiltCli(['git', ...args], { cwd, env: cliEnv() });

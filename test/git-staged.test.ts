@@ -1,4 +1,4 @@
-import { secretReport } from './helpers/report.js';
+import { secretReport, type JsonFinding, type JsonReport } from './helpers/report.js';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +14,6 @@ const KEY_3 = fakeOpenAiProjectKey(303);
 const KEY_4 = fakeOpenAiProjectKey(404);
 const ALL_KEYS = [KEY, KEY_2, KEY_3, KEY_4];
 
-interface JsonFinding {
-  ruleId: string;
-  file: string;
-  line: number;
-  column: number;
-  secret: string;
-  commit?: string;
-}
-interface JsonReport {
-  tool: string;
-  mode: string;
-  findings: JsonFinding[];
-  stats: { files: number; bytes: number };
-}
 
 function staged(cwd: string, args: string[] = [], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   return runBuiltCli(['staged', ...args], { cwd, env: cliEnv(env) });
