@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -52,10 +52,21 @@ function ruleFileNames(dir: string): string[] {
   }
 }
 
+/** FNV-1a over the text: cheap enough for every start, unlike a cryptographic hash. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+/**
+ * Name, size and content hash of each rule file: a cache written at build time is used only for
+ * exactly these files (mtimes would not do: npm sets every packed file's to one date).
+ */
 export function ruleFilesStamp(dir: string, names: readonly string[]): string[] {
   return names.map((name) => {
-    const info = statSync(join(dir, name));
-    return `${name}:${info.size}:${Math.trunc(info.mtimeMs)}`;
+    const text = readFileSync(join(dir, name), 'utf8');
+    return `${name}:${text.length}:${fnv1a(text)}`;
   });
 }
 
