@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KeyscanError } from './errors.js';
 import { hookLocation } from './sources/git-config.js';
 
@@ -11,14 +12,24 @@ const END = '# <<< keyscan <<<';
 /** A foreign hook moved aside by --force; our hook runs it after keyscan. */
 const CHAINED = 'pre-commit.pre-keyscan';
 
-// Prefer the project's own keyscan, then one on PATH, then npx (which resolves the package's own bin).
-const RUN_KEYSCAN = `if [ -x node_modules/.bin/keyscan ]; then node_modules/.bin/keyscan staged
+/** The keyscan that runs this install: the hook falls back to it when the repository has none of its own. */
+const THIS_CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+// Prefer the project's own keyscan, then one on PATH, then the one that installed the hook, then npx.
+function runKeyscan(): string {
+  return `if [ -x node_modules/.bin/keyscan ]; then node_modules/.bin/keyscan staged
 elif command -v keyscan >/dev/null 2>&1; then keyscan staged
+elif [ -f ${shellQuote(THIS_CLI)} ]; then node ${shellQuote(THIS_CLI)} staged
 else npx --no-install keyscan staged
 fi || exit $?`;
+}
 
 function block(chain: boolean, begin = BEGIN): string {
-  const lines = [begin, '# Blocks commits that add API keys. Remove with: keyscan install --uninstall', RUN_KEYSCAN];
+  const lines = [begin, '# Blocks commits that add API keys. Remove with: keyscan install --uninstall', runKeyscan()];
   if (chain) lines.push(`if [ -x "$(dirname "$0")/${CHAINED}" ]; then exec "$(dirname "$0")/${CHAINED}" "$@"; fi`);
   lines.push(END);
   return `${lines.join('\n')}\n`;
