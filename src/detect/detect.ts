@@ -102,6 +102,32 @@ function pathOf(fragment: Fragment): string {
   return fragment.origin.path;
 }
 
+/** The text with each backslash before a double quote dropped, and where (in the view) they were. */
+export function withoutQuoteEscapes(text: string): { text: string; removedAt: number[] } {
+  if (!text.includes('\\"')) return { text, removedAt: [] };
+  const removedAt: number[] = [];
+  let out = '';
+  let from = 0;
+  for (let i = text.indexOf('\\"'); i !== -1; i = text.indexOf('\\"', i + 2)) {
+    out += text.slice(from, i);
+    removedAt.push(out.length);
+    from = i + 1;
+  }
+  return { text: out + text.slice(from), removedAt };
+}
+
+/** A view offset's place in the original text: later by the backslashes dropped at or before it. */
+function toOriginal(removedAt: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = removedAt.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (removedAt[mid]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return offset + lo;
+}
+
 /** How far from the secret an allow marker on its line counts: a minified line can be megabytes. */
 const MARKER_REACH = 2048;
 
@@ -158,7 +184,10 @@ function isAllowedByRule(rule: Rule, secret: string, match: string, line: () => 
  * keywords costs one pass of the prefilter and nothing more.
  */
 export function detect(fragment: Fragment, set: RuleSet): Finding[] {
-  const { text } = fragment;
+  // Rules read quotes; JSON strings (notebooks, configs embedded in JSON) escape them. The scan
+  // runs on a view without the backslashes, and positions are mapped back for locations.
+  const view = withoutQuoteEscapes(fragment.text);
+  const { text } = view;
   const n = text.length;
   const { rules, rulesByKeyword, scratch } = set;
   const { windows, touched, isTouched } = scratch;
@@ -297,11 +326,13 @@ export function detect(fragment: Fragment, set: RuleSet): Finding[] {
     }
   }
 
-  starts ??= lineStarts(text);
+  const original = fragment.text;
+  const originalStarts = view.removedAt.length === 0 ? (starts ??= lineStarts(text)) : lineStarts(original);
   const findings: Finding[] = [];
-  for (const c of kept) {
-    const at = locate(starts, c.start, c.end, fragment.lineOffset);
-    if (isAllowedInline(text, starts, at, fragment.lineOffset, c)) continue;
+  for (const found of kept) {
+    const c = { ...found, start: toOriginal(view.removedAt, found.start), end: toOriginal(view.removedAt, found.end - 1) + 1 };
+    const at = locate(originalStarts, c.start, c.end, fragment.lineOffset);
+    if (isAllowedInline(original, originalStarts, at, fragment.lineOffset, c)) continue;
     const rule = rules[c.rule]!;
     if (rule.practice !== undefined) {
       findings.push({

@@ -119,3 +119,22 @@ describe('inline allow markers of other tools', () => {
     expect(scanText(`const k = "${TOKEN}"; // #nosec`, [prefixed])).toHaveLength(1);
   });
 });
+
+describe('escaped quotes (JSON strings, notebooks)', () => {
+  const quoted = ruleDef({ id: 'quoted', keywords: ['secret'], regex: `secret\\s*=\\s*"([A-Za-z0-9]{20,40})"` });
+
+  test('a value in \\"quotes\\" inside a JSON string is found, at its column in the original text', () => {
+    const value = randomBody(24, 'b62', 77);
+    const text = `{\n  "source": ["x = 1\\n", "secret = \\"${value}\\"\\n"]\n}`;
+    const [f, ...rest] = scanText(text, [quoted]);
+    expect(rest).toEqual([]);
+    expect(f!.secret.reveal()).toBe(value);
+    const column = text.split('\n')[1]!.indexOf(value) + 1;
+    expect(f!.at).toEqual({ line: 2, column, endLine: 2, endColumn: column + value.length });
+  });
+
+  test('text without escaped quotes is scanned as it is', () => {
+    const value = randomBody(24, 'b62', 78);
+    expect(scanText(`secret = "${value}"`, [quoted]).map((f) => f.at.column)).toEqual([11]);
+  });
+});
