@@ -50,7 +50,7 @@ export interface RuleAllowlist {
   readonly paths: readonly RegExp[];
 }
 
-export type Checksum = 'github-crc32' | 'npm-crc32' | 'jwt';
+export type Checksum = 'github-crc32' | 'npm-crc32' | 'jwt' | 'decoded-value';
 
 export interface Rule {
   readonly id: string;

@@ -1,4 +1,5 @@
 import type { Checksum } from '../types.js';
+import { isPlaceholder } from './placeholder.js';
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -65,8 +66,25 @@ function isSignedJwt(secret: string): boolean {
   }
 }
 
+/**
+ * A value that may be base64 (a Kubernetes Secret's data): judged by what it decodes to, so that
+ * base64 of "postgres" or of a placeholder is not reported as a secret.
+ */
+function isMeaningfulValue(secret: string): boolean {
+  let value = secret;
+  if (secret.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
+    const decoded = Buffer.from(secret, 'base64').toString('utf8');
+    if (/^[\x20-\x7e\t\r\n]+$/.test(decoded)) value = decoded.trim();
+  }
+  if (value.length < 6) return false;
+  if (/^[a-z]+$/.test(value) || /^[A-Z]+$/.test(value)) return false; // one plain word
+  return !isPlaceholder(value);
+}
+
 export function passesChecksum(kind: Checksum, secret: string): boolean {
   switch (kind) {
+    case 'decoded-value':
+      return isMeaningfulValue(secret);
     case 'github-crc32':
     case 'npm-crc32':
       return hasCrc32Suffix(secret);

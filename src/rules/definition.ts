@@ -45,7 +45,7 @@ export interface AllowlistDefinition {
  */
 export type Anchor = 'identifier' | 'line';
 const ANCHORS: readonly Anchor[] = ['identifier', 'line'];
-const CHECKSUMS: readonly Checksum[] = ['github-crc32', 'npm-crc32', 'jwt'];
+const CHECKSUMS: readonly Checksum[] = ['github-crc32', 'npm-crc32', 'jwt', 'decoded-value'];
 const RULE_KEYS = new Set([
   'id', 'provider', 'description', 'severity', 'remediation', 'validator', 'regex', 'secretGroup',
   'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives', 'practice', 'narrower', 'narrowerMatch', 'envVar',
