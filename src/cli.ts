@@ -248,15 +248,16 @@ async function emit(result: ScanResult, opts: Options, io: Io, displayRoot: stri
 }
 
 /** A progress line for people watching a terminal; never in CI logs or machine output. */
-function progressPrinter(io: Io): ((p: { commits: number; bytes: number }) => void) | undefined {
+function progressPrinter(io: Io): ((p: { commits: number; total: number | undefined; bytes: number }) => void) | undefined {
   if (!io.stderrIsTTY || io.env['CI'] !== undefined) return undefined;
   const started = Date.now();
   let last = 0;
-  return ({ commits, bytes }) => {
+  return ({ commits, total, bytes }) => {
     const now = Date.now();
     if (now - last < 200) return;
     last = now;
-    io.stderr(`\rkeyscan: ${commits} commits, ${(bytes / 1048576).toFixed(1)} MB, ${((now - started) / 1000).toFixed(1)} s`);
+    const done = total === undefined ? `${commits} commits` : `${commits}/${total} commits`;
+    io.stderr(`\rkeyscan: ${done}, ${(bytes / 1048576).toFixed(1)} MB, ${((now - started) / 1000).toFixed(1)} s`);
   };
 }
 

@@ -12,7 +12,7 @@ import type { PracticeContext } from './practices/apply.js';
 import { ABOVE, frontendFacts } from './practices/client-side.js';
 import { manifestsAbove, manifestsAboveDir, packageManifests } from './sources/manifests.js';
 import { entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
-import { gitFileStatus, historyFragments, readAtHead, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
+import { countCommits, gitFileStatus, historyFragments, readAtHead, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
 import { applyHistoryPractices } from './practices/history.js';
 import { practicesChecked, summarizePractices } from './practices/summary.js';
 import { createPathFilter } from './sources/ignore-rules.js';
@@ -213,7 +213,7 @@ export interface GitScanRequest {
   /** Days after which a key still in the tree counts as not rotated (practice/stale-key). */
   readonly maxKeyAgeDays?: number;
   /** Called after each commit in history mode; cheap enough to call per commit. */
-  readonly onProgress?: (progress: { commits: number; bytes: number }) => void;
+  readonly onProgress?: (progress: { commits: number; total: number | undefined; bytes: number }) => void;
 }
 
 /**
@@ -231,6 +231,8 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     request.mode === 'history' ? await (await import('./sources/git-ranges.js')).checkRevisions(root, request.history?.revisions ?? []) : [];
   let commits = 0;
   let bytes = 0;
+  // the total only for a progress line: one extra git call, and only when someone watches
+  const total = request.mode === 'history' && request.onProgress ? await countCommits(root, request.history ?? { revisions: [] }) : undefined;
   const fragments =
     request.mode === 'staged'
       ? stagedFragments(root)
@@ -238,7 +240,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
           ...(request.history ?? { revisions: [] }),
           onCommit: () => {
             commits++;
-            request.onProgress?.({ commits, bytes });
+            request.onProgress?.({ commits, total, bytes });
           },
         });
   const findings: Finding[] = [];

@@ -85,6 +85,17 @@ export interface HistoryOptions {
   readonly onCommit?: (commit: CommitInfo) => void;
 }
 
+/** How many commits a history scan will read (for a progress line), or undefined if git cannot say. */
+export async function countCommits(root: string, options: HistoryOptions): Promise<number | undefined> {
+  const args = ['rev-list', '--count'];
+  if (options.since !== undefined) args.push(`--since=${options.since}`);
+  if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
+  args.push(...(options.revisions.length === 0 ? ['--all'] : options.revisions), '--');
+  const run = await git(args, root);
+  const n = Number(run.stdout.trim());
+  return run.code === 0 && Number.isInteger(n) ? n : undefined;
+}
+
 export function logArgs(options: HistoryOptions): string[] {
   // --diff-merges=first-parent: lines added while resolving a merge are lines the merge adds;
   // what the merged branch brought was scanned at its own commits, and blob dedupe skips most of it.
