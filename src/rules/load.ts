@@ -30,7 +30,7 @@ export function parseToml(text: string, source: string): Record<string, unknown>
 export function parseRuleFile(text: string, source: string): RuleDefinition[] {
   const doc = parseToml(text, source);
   for (const key of Object.keys(doc)) {
-    if (key !== 'rules' && key !== 'title') throw new KeyscanError('RULES', `${source}: unknown top-level key ${key}`);
+    if (key !== 'rules' && key !== 'title' && key !== 'practices') throw new KeyscanError('RULES', `${source}: unknown top-level key ${key}`);
   }
   const rules = doc['rules'];
   if (rules === undefined) return [];
@@ -99,4 +99,35 @@ export function parseRuleFiles(dir: string, names: readonly string[] = ruleFileN
     seen.set(def.id, def.source);
   }
   return defs;
+}
+
+/** A practice checked in code (not by a regex rule), with the examples that prove it. */
+export interface PracticeCheck {
+  readonly practice: string;
+  readonly description: string;
+  /** `path` and `text` of a file that breaks the practice, and what else a scan must know. */
+  readonly examples: readonly { readonly path: string; readonly text: string }[];
+  readonly negatives: readonly { readonly path: string; readonly text: string }[];
+}
+
+/** The [[practices]] tables of the rule files: data for the test that proves the code-based practices. */
+export function loadPracticeChecks(dir: string = BUILTIN_RULES_DIR): PracticeCheck[] {
+  return ruleFileNames(dir).flatMap((name) => {
+    const doc = parseToml(readFileSync(join(dir, name), 'utf8'), `rules/${name}`);
+    const list = doc['practices'];
+    if (list === undefined) return [];
+    if (!Array.isArray(list)) throw new KeyscanError('RULES', `rules/${name}: practices must be an array of tables ([[practices]])`);
+    return list.map((t, i) => {
+      const table = t as Record<string, unknown>;
+      const files = (key: string): { path: string; text: string }[] => {
+        const v = table[key];
+        if (!Array.isArray(v) || v.some((e) => typeof (e as Record<string, unknown>)['path'] !== 'string' || typeof (e as Record<string, unknown>)['text'] !== 'string'))
+          throw new KeyscanError('RULES', `rules/${name}: practices[${i}].${key} must be an array of { path, text } tables`);
+        return v as { path: string; text: string }[];
+      };
+      if (typeof table['practice'] !== 'string' || typeof table['description'] !== 'string')
+        throw new KeyscanError('RULES', `rules/${name}: practices[${i}] needs practice and description strings`);
+      return { practice: table['practice'], description: table['description'], examples: files('examples'), negatives: files('negatives') };
+    });
+  });
 }
