@@ -62,6 +62,8 @@ export interface Rule {
   readonly narrowerMatch: RegExp | undefined;
   /** The environment variable code should read this key from (practice/hardcoded-key). */
   readonly envVar: string | undefined;
+  /** Finds what completes the key for validation in the same text (its group 1), such as a shop's host. */
+  readonly context: RegExp | undefined;
   readonly provider: string;
   readonly title: string;
   readonly description: string;
@@ -133,6 +135,8 @@ export interface SecretFinding {
   readonly practices: readonly PracticeNote[];
   /** Set by --validate: whether the provider accepts the key now. */
   readonly validation?: Validation;
+  /** What the rule's `context` regex found beside the key (no secret): a Shopify shop, say. */
+  readonly context?: string;
 }
 
 /** A practice broken without a key in clear: a key variable put into a URL, a public env prefix… */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { loadBuiltinRules } from '../src/rules/load.js';
 import { Secret } from '../src/secret.js';
 import type { SecretFinding } from '../src/types.js';
-import { DEFAULT_CLIENT_OPTIONS, parseEndpointOverrides, targetUrl, type ClientOptions } from '../src/validate/http.js';
+import { DEFAULT_CLIENT_OPTIONS, isAllowedHost, parseEndpointOverrides, targetUrl, type ClientOptions } from '../src/validate/http.js';
 import { VALIDATORS } from '../src/validate/registry.js';
 import { jsonOf } from '../src/validate/shape.js';
 import type { ProbeResponse, Validator } from '../src/validate/types.js';
@@ -60,6 +60,7 @@ const CASES: readonly Case[] = [
   { ruleId: 'openrouter-api-key', method: 'GET', path: () => '/api/v1/key', placement: bearer, live: /^key sk-or-v1-0d2\.\.\.fb1; usage \$1\.5; limit \$10$/ },
   { ruleId: 'perplexity-api-key', method: 'GET', path: () => '/v1/async/sonar', placement: bearer, live: /^1 async request\(s\) listed$/ },
   { ruleId: 'replicate-api-token', method: 'GET', path: () => '/v1/account', placement: bearer, live: /^organization acme$/ },
+  { ruleId: 'shopify-access-token', method: 'GET', path: () => '/admin/api/2024-10/shop.json', placement: (k) => ({ header: 'x-shopify-access-token', value: k }), live: /^shop Acme Store, acme-store\.myshopify\.com$/ },
   { ruleId: 'sendgrid-api-key', method: 'GET', path: () => '/v3/scopes', placement: bearer, live: /^3 scope\(s\), can send mail: mail\.send, alerts\.read, stats\.read$/ },
   { ruleId: 'slack-bot-token', method: 'POST', path: () => '/api/auth.test', placement: bearer, live: /^team Acme \(T0ACME\); user deploybot; bot B0BOT; scopes: chat:write,channels:read$/ },
   { ruleId: 'stripe-secret-key', method: 'GET', path: () => '/v1/balance', placement: bearer, live: /^live mode$/ },
@@ -211,16 +212,18 @@ describe.each(CASES)('$ruleId', (c) => {
   test('without an override, the request can go only to the host the validator declares', () => {
     const cred = credential(c, 13);
     const v = VALIDATORS.get(caseProvider(c))!;
-    expect(v.hosts).toEqual([new URL(v.baseUrl).hostname]);
+    // a customer-hosted provider (Shopify) takes its host from beside the key
+    const context = v.hostFor ? 'acme-store' : undefined;
+    if (!v.hostFor) expect(v.hosts).toEqual([new URL(v.baseUrl).hostname]);
     const request = v.request(cred.key, c.ruleId, cred.paired);
-    const url = targetUrl(v, request, new Map());
+    const url = targetUrl(v, request, new Map(), context);
     expect(url).toBeInstanceOf(URL);
     expect((url as URL).protocol).toBe('https:');
-    expect(v.hosts).toContain((url as URL).hostname);
+    expect(isAllowedHost((url as URL).hostname, v.hosts)).toBe(true);
     expect(`${(url as URL).pathname}${(url as URL).search}`).toBe(c.path(cred.key, cred.paired));
     // overrides for every other provider change nothing for this one
     const others = new Map(ALL_PROVIDERS.filter((p) => p !== v.provider).map((p) => [p, new URL(`http://127.0.0.1:9/${p}`)]));
-    expect(String(targetUrl(v, request, others))).toBe(String(url));
+    expect(String(targetUrl(v, request, others, context))).toBe(String(url));
     // the key is in the URL only where the validator says why
     if (url.toString().includes(cred.key) || url.toString().includes(webhookToken(cred.key))) expect(v.keyInUrl).toBeTruthy();
   });
@@ -519,5 +522,23 @@ describe('the built CLI', () => {
     expect(run.stderr).toMatch(/keyscan\.toml sets validation endpoints; ignored/);
     expect(fake.elsewhereRequests).toEqual([]);
     expect(fake.requests.some((r) => r.provider === 'github' && carries(r, githubLive))).toBe(true);
+  });
+});
+
+describe('shopify: the shop comes from beside the key', () => {
+  const shopify = VALIDATORS.get('shopify')!;
+  const request = shopify.request('token', 'shopify-access-token', undefined);
+  test('the request goes to the shop named in the same file, and only to a myshopify.com host', () => {
+    expect(String(targetUrl(shopify, request, new Map(), 'acme-store'))).toBe('https://acme-store.myshopify.com/admin/api/2024-10/shop.json');
+    expect(targetUrl(shopify, request, new Map(), undefined)).toMatch(/needs the shopify host/);
+    expect(targetUrl(shopify, request, new Map(), 'evil.example.com/x')).toMatch(/needs the shopify host/);
+  });
+  test('a detected token carries its shop from the same file', async () => {
+    const { buildRuleSet, detect } = await import('../src/detect/detect.js');
+    const { compileRule } = await import('../src/rules/compile.js');
+    const set = buildRuleSet(RULES.filter((r) => r.provider === 'shopify').map(compileRule));
+    const token = fakeKey('shopify-access-token', 90);
+    const found = detect({ text: `SHOP=acme-store.myshopify.com\nSHOPIFY_ACCESS_TOKEN=${token}\n`, origin: { kind: 'file', path: '.env' }, lineOffset: 0 }, set);
+    expect(found.map((f) => (f.kind === 'secret' ? f.context : undefined))).toEqual(['acme-store']);
   });
 });

@@ -128,6 +128,11 @@ function toOriginal(removedAt: readonly number[], offset: number): number {
   return offset + lo;
 }
 
+function contextOf(rule: Rule, text: string): { context?: string } {
+  const found = rule.context?.exec(text)?.[1];
+  return found === undefined ? {} : { context: found };
+}
+
 /** How far from the secret an allow marker on its line counts: a minified line can be megabytes. */
 const MARKER_REACH = 2048;
 
@@ -363,6 +368,7 @@ export function detect(fragment: Fragment, set: RuleSet): Finding[] {
       at,
       fingerprint: fingerprintOf(rule.id, path, c.secret),
       practices: [],
+      ...contextOf(rule, original),
     });
   }
   return findings;

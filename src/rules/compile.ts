@@ -43,6 +43,7 @@ export function compileRule(def: RuleDefinition): Rule {
     narrower: def.narrower,
     narrowerMatch: def.narrowerMatch === undefined ? undefined : compileRegex(def.narrowerMatch, '', `${where}: narrowerMatch`),
     envVar: def.envVar,
+    context: def.context === undefined ? undefined : compileRegex(def.context, '', `${where}: context`),
     provider: def.provider,
     title: def.description,
     description: def.description,

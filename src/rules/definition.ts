@@ -21,6 +21,8 @@ export interface RuleDefinition {
   readonly narrower?: string | undefined;
   readonly narrowerMatch?: string | undefined;
   readonly envVar?: string | undefined;
+  /** A regex whose group 1, found anywhere in the same text, completes the key for validation (a Shopify shop). */
+  readonly context?: string | undefined;
   readonly allowlist?: AllowlistDefinition | undefined;
   /** `path`: the file name the example is scanned as (for rules restricted by `path`). */
   readonly examples: readonly { readonly text: string; readonly secret: string; readonly path?: string }[];
@@ -48,7 +50,7 @@ const ANCHORS: readonly Anchor[] = ['identifier', 'line'];
 const CHECKSUMS: readonly Checksum[] = ['github-crc32', 'npm-crc32', 'jwt', 'decoded-value'];
 const RULE_KEYS = new Set([
   'id', 'provider', 'description', 'severity', 'remediation', 'validator', 'regex', 'secretGroup',
-  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives', 'practice', 'narrower', 'narrowerMatch', 'envVar',
+  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives', 'practice', 'narrower', 'narrowerMatch', 'envVar', 'context',
 ]);
 const ALLOWLIST_KEYS = new Set(['regexes', 'regexTarget', 'stopwords', 'paths', 'description']);
 
@@ -161,6 +163,7 @@ export function parseRuleTable(table: unknown, source: string, index: number): R
     practice,
     narrower: str('narrower', false),
     narrowerMatch: str('narrowerMatch', false),
+    context: str('context', false),
     envVar,
     allowlist,
     examples,

@@ -53,13 +53,24 @@ export function parseEndpointOverrides(entries: readonly string[]): Map<string, 
 export type Outcome = Verdict;
 
 /** Where a probe goes: the validator's base URL, or the user's override; refuses anything else. */
-export function targetUrl(validator: Validator, request: ProbeRequest, overrides: ReadonlyMap<string, URL>): URL | string {
+/** Whether a hostname is one of `hosts`; `*.example.com` stands for one label before example.com. */
+export function isAllowedHost(hostname: string, hosts: readonly string[]): boolean {
+  return hosts.some((h) => (h.startsWith('*.') ? /^[a-z0-9][a-z0-9-]{0,62}$/.test(hostname.slice(0, -(h.length - 1))) && hostname.endsWith(h.slice(1)) : hostname === h));
+}
+
+export function targetUrl(validator: Validator, request: ProbeRequest, overrides: ReadonlyMap<string, URL>, context?: string): URL | string {
   // the path is appended to the base as text: one not starting with / could change the host or port
   if (!request.path.startsWith('/')) return 'refused: the request path does not start with /';
   const override = overrides.get(validator.provider);
+  let base = validator.baseUrl;
+  if (override === undefined && validator.hostFor !== undefined) {
+    const host = validator.hostFor(context);
+    if (host === undefined) return `needs the ${validator.provider} host found beside the key (none in the same file)`;
+    base = `https://${host}`;
+  }
   let url: URL;
   try {
-    url = new URL((override ?? new URL(validator.baseUrl)).href.replace(/\/$/, '') + request.path);
+    url = new URL((override ?? new URL(base)).href.replace(/\/$/, '') + request.path);
   } catch {
     return 'refused: not a valid URL';
   }
@@ -69,7 +80,7 @@ export function targetUrl(validator: Validator, request: ProbeRequest, overrides
     return url;
   }
   if (url.protocol !== 'https:') return 'refused: not HTTPS';
-  if (!validator.hosts.includes(url.hostname)) return `refused: ${url.hostname} is not one of ${validator.provider}'s hosts`;
+  if (!isAllowedHost(url.hostname, validator.hosts)) return `refused: ${url.hostname} is not one of ${validator.provider}'s hosts`;
   return url;
 }
 
@@ -114,8 +125,8 @@ function failure(err: unknown, request: ProbeRequest, options: ClientOptions): s
 }
 
 /** One probe, with the safety rules; never throws: failures are `unknown` with the reason. */
-export async function probe(validator: Validator, request: ProbeRequest, ruleId: string, options: ClientOptions): Promise<Verdict> {
-  const url = targetUrl(validator, request, options.overrides);
+export async function probe(validator: Validator, request: ProbeRequest, ruleId: string, options: ClientOptions, context?: string): Promise<Verdict> {
+  const url = targetUrl(validator, request, options.overrides, context);
   if (typeof url === 'string') return { status: 'unknown', detail: url };
   for (let attempt = 0; ; attempt++) {
     let response: Response;

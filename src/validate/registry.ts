@@ -18,6 +18,7 @@ import { openrouter } from './providers/openrouter.js';
 import { perplexity } from './providers/perplexity.js';
 import { replicate } from './providers/replicate.js';
 import { sendgrid } from './providers/sendgrid.js';
+import { shopify } from './providers/shopify.js';
 import { slack } from './providers/slack.js';
 import { stripe } from './providers/stripe.js';
 import { telegram } from './providers/telegram.js';
@@ -29,6 +30,6 @@ import type { Validator } from './types.js';
 export const VALIDATORS: ReadonlyMap<string, Validator> = new Map(
   [
     anthropic, aws, cohere, datadog, deepseek, digitalocean, discord, github, gitlab, google, groq, huggingface, mailgun,
-    mistral, npm, openai, openrouter, perplexity, replicate, sendgrid, slack, stripe, telegram, twilio, xai,
+    mistral, npm, openai, openrouter, perplexity, replicate, sendgrid, shopify, slack, stripe, telegram, twilio, xai,
   ].map((v) => [v.provider, v]),
 );

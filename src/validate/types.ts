@@ -36,6 +36,11 @@ export interface Validator {
   /** A rule whose finding in the same file completes the credential (AWS: the key id for a secret). */
   readonly pairedWith?: string;
   /**
+   * For providers whose host is the customer's (a Shopify shop): the host, from what the rule's
+   * `context` found beside the key; it must still match one of `hosts` (`*.` patterns allowed).
+   */
+  hostFor?(context: string | undefined): string | undefined;
+  /**
    * Why this credential cannot be checked, decided before anything is sent (an AWS temporary key
    * without its session token, say); undefined when it can be. The finding is then `unknown`.
    */

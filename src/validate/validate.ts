@@ -74,7 +74,7 @@ export async function validateFindings(input: ValidateInput): Promise<Finding[]>
       return { ...f, validation: stamp({ status: 'unknown', detail: `needs its ${validator.pairedWith} in the same file to be checked` }) };
     const skip = validator.skipReason?.(secret, f.ruleId, paired);
     if (skip !== undefined) return { ...f, validation: stamp({ status: 'unknown', detail: skip }) };
-    const key = `${validator.provider}\u0000${f.ruleId}\u0000${secret}\u0000${paired ?? ''}`;
+    const key = `${validator.provider}\u0000${f.ruleId}\u0000${secret}\u0000${paired ?? ''}\u0000${f.context ?? ''}`;
     let answer = answers.get(key);
     if (answer === undefined) {
       answer = limit(async (): Promise<Verdict> => {
@@ -87,7 +87,7 @@ export async function validateFindings(input: ValidateInput): Promise<Finding[]>
           // a validator bug must not end the scan, nor put the key in a message
           return { status: 'unknown', detail: `${validator.provider} could not build its request` };
         }
-        return probe(validator, request, f.ruleId, options);
+        return probe(validator, request, f.ruleId, options, f.context);
       });
       answers.set(key, answer);
     }

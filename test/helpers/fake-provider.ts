@@ -155,6 +155,10 @@ const PROVIDERS: Record<string, { live: AnswerFor; revoked: AnswerFor; forbidden
     live: () => json(200, { type: 'organization', username: 'acme', name: 'Acme Corp' }),
     revoked: () => json(401, { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 }),
   },
+  shopify: {
+    live: () => json(200, { shop: { name: 'Acme Store', myshopify_domain: 'acme-store.myshopify.com' } }),
+    revoked: () => json(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' }),
+  },
   sendgrid: {
     live: () => json(200, { scopes: ['mail.send', 'alerts.read', 'stats.read'] }),
     revoked: () => json(401, { errors: [{ field: null, message: 'authorization required' }] }),

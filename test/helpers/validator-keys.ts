@@ -42,6 +42,7 @@ const MAKERS: Record<string, (seed: number) => string> = {
   'openrouter-api-key': (s) => join('sk-or', '-v1-', hex(64, s)),
   'perplexity-api-key': (s) => join('pplx', '-', b62(48, s)),
   'replicate-api-token': (s) => join('r8', '_', b62(37, s)),
+  'shopify-access-token': (s) => join('shp', 'at_', hex(32, s)),
   'sendgrid-api-key': (s) => join('S', 'G.', b64url(22, s), '.', b64url(43, s + 1)),
   'slack-bot-token': (s) => join('xo', 'xb-', digits(12, s), '-', digits(13, s + 1), '-', b62(24, s)),
   'stripe-secret-key': (s) => join('sk', '_live_', b62(99, s)),
