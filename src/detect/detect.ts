@@ -24,8 +24,6 @@ interface KeywordPlan {
 export interface RuleSet {
   readonly rules: readonly Rule[];
   readonly prefilter: Prefilter;
-  /** For each keyword, the indexes of the rules that list it. */
-  readonly rulesByKeyword: readonly (readonly number[])[];
   readonly plans: readonly KeywordPlan[];
   /** Scratch space reused across fragments; detect() is synchronous, so one set is never shared. */
   readonly scratch: { windows: number[][]; touched: number[]; isTouched: Uint8Array };
@@ -55,7 +53,6 @@ export function buildRuleSet(rules: readonly Rule[]): RuleSet {
   return {
     rules,
     prefilter: buildPrefilter(keywords),
-    rulesByKeyword,
     plans,
     scratch: { windows: rules.map(() => []), touched: [], isTouched: new Uint8Array(rules.length) },
   };
@@ -194,7 +191,7 @@ export function detect(fragment: Fragment, set: RuleSet): Finding[] {
   const view = withoutQuoteEscapes(fragment.text);
   const { text } = view;
   const n = text.length;
-  const { rules, rulesByKeyword, scratch } = set;
+  const { rules, scratch } = set;
   const { windows, touched, isTouched } = scratch;
 
   const touch = (r: number): number[] => {

@@ -33,8 +33,16 @@ function isUseClient(text: string): boolean {
  * Whether a file reaches browsers: HTML, public/static assets, bundles, component files, and the
  * source of a front-end package. Server-first frameworks (Next.js…) count only "use client" files.
  */
+// config regexes arrive as strings (they cross to workers); each is compiled once per thread
+const compiledPaths = new Map<string, RegExp>();
+function pathRegex(source: string): RegExp {
+  let regex = compiledPaths.get(source);
+  if (regex === undefined) compiledPaths.set(source, (regex = new RegExp(source)));
+  return regex;
+}
+
 export function isClientSide(path: string, text: string, facts: FrontendFacts): boolean {
-  if (facts.clientSidePaths?.some((p) => new RegExp(p).test(path))) return true;
+  if (facts.clientSidePaths?.some((p) => pathRegex(p).test(path))) return true;
   const lower = path.toLowerCase();
   if (/\.(?:html?|vue|svelte)$/.test(lower)) return true;
   if (/\.(?:min|bundle|chunk)\.js$/.test(lower) || /(?:^|\/)(?:chunks?|bundles?)\/[^/]+\.js$/.test(lower)) return true;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyscanError } from '../errors.js';
 import { PRACTICES, type PracticeId } from '../types.js';
@@ -56,12 +56,7 @@ function isTable(v: unknown): v is Table {
 export function findConfig(root: string): string | undefined {
   for (const name of CONFIG_NAMES) {
     const path = join(root, name);
-    try {
-      readFileSync(path);
-      return path;
-    } catch {
-      continue;
-    }
+    if (existsSync(path)) return path;
   }
   return undefined;
 }
