@@ -14,7 +14,11 @@ import type { RuleDefinition } from './rules/definition.js';
 import { git, repoRoot } from './sources/git.js';
 import { ciPlan } from './ci.js';
 import { DEFAULT_MAX_KEY_AGE_DAYS, scan, scanGit } from './scan.js';
-import type { PracticeId, ScanResult, Severity } from './types.js';
+import { addSuppressed, type PracticeId, type ScanResult, type Severity } from './types.js';
+import { commitSide, NO_SIDE, resolveCommit, workTreeSide, type TrustedSide } from './sources/trusted-side.js';
+import { rangeEnds } from './sources/git-ranges.js';
+import { withConfigFrom } from './trusted-config.js';
+import { summarizePractices } from './practices/summary.js';
 import { packageVersion } from './version.js';
 
 export interface Io {
@@ -56,10 +60,13 @@ interface Settings {
   readonly validate: boolean;
 }
 
-/** The config (--config, or the one at the root of what is scanned) merged with the command line, which wins. */
-function settingsFor(opts: Options, root: string, io: Io): Settings {
-  const path = opts.config !== undefined ? resolve(io.cwd, opts.config) : findConfig(root);
-  const config = path === undefined ? DEFAULT_CONFIG : loadConfig(path, relative(io.cwd, path) || path);
+/**
+ * The config (--config, or the one at the root of what is scanned, or the one `found` at a pull
+ * request's base commit) merged with the command line, which wins.
+ */
+function settingsFor(opts: Options, root: string, io: Io, found?: { readonly config: Config }): Settings {
+  const path = opts.config !== undefined ? resolve(io.cwd, opts.config) : found === undefined ? findConfig(root) : undefined;
+  const config = found !== undefined && opts.config === undefined ? found.config : path === undefined ? DEFAULT_CONFIG : loadConfig(path, relative(io.cwd, path) || path);
   for (const why of config.untranslated) io.stderr(`keyscan: warning: ${config.source}: rule ${why}; it is not used\n`);
   return {
     config,
@@ -97,14 +104,6 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
   return finish(result, opts, io, displayRoot, scanRoot, settings);
 }
 
-function readOptional(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 function readBaseline(path: string, cwd: string): Baseline {
   let parsed: unknown;
   try {
@@ -134,12 +133,49 @@ export function failsBuild(findings: ScanResult['findings'], failOn: Options['fa
   }
 }
 
+/**
+ * The baseline a scan honours: the file --baseline names, or in a pull request's check that file as
+ * the base commit has it (a pull request must not add its own key to the baseline that hides it).
+ */
+async function trustedBaseline(path: string, io: Io, trusted: TrustedSide, root: string): Promise<Baseline> {
+  if (trusted.kind === 'work-tree') return readBaseline(path, io.cwd);
+  const rel = relative(root, resolve(io.cwd, path)).split('\\').join('/');
+  const text = rel.startsWith('..') ? undefined : await trusted.read(rel);
+  if (text === undefined) {
+    io.stderr(`keyscan: warning: baseline ${path} is not in ${trusted.label}: nothing is taken from it\n`);
+    return { tool: 'keyscan', version: 1, findings: [] };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new KeyscanError('USAGE', `baseline ${path} in ${trusted.label} is not valid JSON`, { cause: err });
+  }
+  const baseline = asBaseline(parsed);
+  if (typeof baseline === 'string') throw new KeyscanError('USAGE', `baseline ${path} in ${trusted.label}: ${baseline}`);
+  return baseline;
+}
+
 /** Baseline, validation (with --validate), --only-live, the report and the exit code, for every scan mode. */
-async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: string, scanRoot: string, settings: Settings): Promise<ExitCode> {
+async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: string, scanRoot: string, settings: Settings, trusted: TrustedSide = workTreeSide(scanRoot)): Promise<ExitCode> {
   let result = scanned;
-  if (opts.baseline !== undefined) result = { ...result, findings: dropBaselined(result.findings, readBaseline(opts.baseline, io.cwd)).kept };
-  const gitleaksIgnore = readOptional(resolve(scanRoot, '.gitleaksignore'));
-  if (gitleaksIgnore !== undefined) result = { ...result, findings: dropGitleaksIgnored(result.findings, gitleaksIgnore) };
+  const suppressed: Record<string, number> = { ...result.stats.suppressed };
+  if (opts.baseline !== undefined) {
+    const kept = dropBaselined(result.findings, await trustedBaseline(opts.baseline, io, trusted, scanRoot)).kept;
+    addSuppressed(suppressed, 'baseline', result.findings.length - kept.length);
+    result = { ...result, findings: kept };
+  }
+  const gitleaksIgnore = await trusted.read('.gitleaksignore');
+  if (gitleaksIgnore !== undefined) {
+    const kept = dropGitleaksIgnored(result.findings, gitleaksIgnore);
+    addSuppressed(suppressed, '.gitleaksignore', result.findings.length - kept.length);
+    result = { ...result, findings: kept };
+  }
+  if (Object.keys(suppressed).length > 0) {
+    // the practices summary counts what is reported: a suppressed key breaks no practice on screen
+    const checked = result.practices.map((p) => p.id);
+    result = { ...result, practices: summarizePractices(result.findings, checked), stats: { ...result.stats, suppressed } };
+  }
   if (settings.validate) result = await validated(result, opts, io, scanRoot, settings.rules);
   const isLive = (f: ScanResult['findings'][number]): boolean => f.kind === 'secret' && f.validation?.status === 'live';
   if (opts.onlyLive) result = { ...result, findings: result.findings.filter(isLive) };
@@ -261,10 +297,11 @@ function progressPrinter(io: Io): ((p: { commits: number; total: number | undefi
   };
 }
 
-async function runGit(opts: Options, io: Io): Promise<ExitCode> {
+async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<ExitCode> {
   const onProgress = opts.command === 'git' ? progressPrinter(io) : undefined;
   const root = await repoRoot(io.cwd);
-  const settings = settingsFor(opts, root, io);
+  const found = trusted === undefined || trusted.kind === 'work-tree' ? undefined : { config: (await withConfigFrom(trusted, (path, shown) => loadConfig(path, shown))) ?? DEFAULT_CONFIG };
+  const settings = settingsFor(opts, root, io, found);
   const result = await scanGit({
     mode: opts.command === 'staged' ? 'staged' : 'history',
     cwd: io.cwd,
@@ -275,11 +312,24 @@ async function runGit(opts: Options, io: Io): Promise<ExitCode> {
     clientSidePaths: settings.clientSidePaths,
     ...(settings.maxKeyAgeDays !== undefined ? { maxKeyAgeDays: settings.maxKeyAgeDays } : {}),
     ...(onProgress ? { onProgress } : {}),
+    ...(trusted ? { trusted } : {}),
   });
   if (onProgress) io.stderr('\r\u001b[K');
   for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
   // paths in git modes are relative to the top of the work tree; show them from where we stand
-  return finish(result, opts, io, relative(io.cwd, result.root), result.root, settings);
+  return finish(result, opts, io, relative(io.cwd, result.root), result.root, settings, trusted);
+}
+
+/**
+ * A range's trusted side: its base commit, which the commits scanned cannot change. When the base
+ * is not here, nothing from the range's own files may silence the scan: an empty side is used.
+ */
+async function trustedSideOf(range: string, root: string, io: Io): Promise<TrustedSide> {
+  const from = rangeEnds(range).from;
+  const base = from === undefined ? undefined : await resolveCommit(root, from);
+  if (base !== undefined) return commitSide(root, base);
+  io.stderr(`keyscan ci: warning: the base of ${range} is not in this clone: no config, ignore file or baseline is honoured\n`);
+  return NO_SIDE;
 }
 
 /**
@@ -307,7 +357,12 @@ async function runCi(opts: Options, io: Io): Promise<ExitCode> {
     format: opts.formatGiven ? opts.format : github ? 'github' : 'text',
     ...(summary ? { appendSummaryTo: summary } : {}),
   };
-  if (plan.kind === 'range') return runGit({ ...ciOpts, command: 'git', revisions: [plan.range] }, { ...io, cwd: root });
+  if (plan.kind === 'range') {
+    const trusted = await trustedSideOf(plan.range, root, io);
+    if (trusted.kind === 'commit')
+      io.stderr(`keyscan ci: config, .keyscanignore, .gitleaksignore and baseline are read from ${trusted.label}, the trusted side: changes to them in the scanned commits do not apply\n`);
+    return runGit({ ...ciOpts, command: 'git', revisions: [plan.range] }, { ...io, cwd: root }, trusted);
+  }
   return runScan({ ...ciOpts, command: 'scan', paths: [root] }, io);
 }
 

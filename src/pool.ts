@@ -19,7 +19,7 @@ const BATCHES_PER_WORKER = 2;
 
 export function createPool(size: number, workerData: unknown): Pool {
   const url = new URL('./scan-worker.js', import.meta.url);
-  const total: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
+  const total: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
   const pending = new Map<number, { worker: number; resolve: () => void; reject: (err: Error) => void }>();
   const load = new Array<number>(size).fill(0);
   let failure: Error | undefined;
@@ -41,6 +41,7 @@ export function createPool(size: number, workerData: unknown): Pool {
         for (const s of reply.skipped) total.skipped.push(s);
         total.files += reply.files;
         total.bytes += reply.bytes;
+        total.allowed += reply.allowed;
         job.resolve();
       }
       wake?.();

@@ -15,6 +15,8 @@ export interface BatchOutcome {
   skipped: Skipped[];
   files: number;
   bytes: number;
+  /** Findings kept out by inline markers (keyscan:allow…). */
+  allowed: number;
 }
 
 export type PlainFinding = (Omit<SecretFinding, 'secret'> & { readonly secret: string }) | PracticeFinding;
@@ -40,13 +42,13 @@ export function scanSetup(set: RuleSet, maxFileSize: number, practices: Practice
 }
 
 /** Source, detector and practice checks for one fragment. */
-export function findingsIn(fragment: Fragment, setup: ScanSetup): Finding[] {
-  const found = detect(fragment, setup.set);
+export function findingsIn(fragment: Fragment, setup: ScanSetup, onAllowed?: () => void): Finding[] {
+  const found = detect(fragment, setup.set, onAllowed);
   return applyPractices(fragment, found, setup.rulesById, setup.practices);
 }
 
 export function readBatch(files: readonly FileEntry[], setup: ScanSetup): BatchOutcome {
-  const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
+  const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
   for (const file of files) addOutcome(outcome, readFileFragment(file, setup.maxFileSize), setup);
   return outcome;
 }
@@ -58,6 +60,6 @@ export function addOutcome(outcome: BatchOutcome, read: ReadOutcome, setup: Scan
   }
   outcome.files++;
   outcome.bytes += read.bytes;
-  for (const finding of findingsIn(read.fragment, setup)) outcome.findings.push(finding);
+  for (const finding of findingsIn(read.fragment, setup, () => outcome.allowed++)) outcome.findings.push(finding);
   return outcome;
 }

@@ -15,9 +15,12 @@ import { entryForFile, walkDirectory, type FileEntry } from './sources/files.js'
 import { countCommits, gitFileStatus, historyFragments, readAtHead, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
 import { applyHistoryPractices } from './practices/history.js';
 import { practicesChecked, summarizePractices } from './practices/summary.js';
-import { createPathFilter } from './sources/ignore-rules.js';
+import { createAttributedFilter } from './sources/ignore-attributed.js';
+import { workTreeSide, type TrustedSide } from './sources/trusted-side.js';
+import { maskCommitMessages } from './detect/commit-messages.js';
 import { readStdinFragment } from './sources/stdin.js';
 import type { Finding, Fragment, PracticeId, ScanResult } from './types.js';
+import { addSuppressed, commitOf, SUPPRESSED_BY_MARKER } from './types.js';
 
 export interface ScanRequest {
   /** Absolute paths of files and directories, or '-' for standard input. */
@@ -139,13 +142,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   await checkTargets(request.targets, request.cwd);
   const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? [], request.clientSidePaths ?? []);
   const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices);
-  const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
+  const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
 
   if (request.targets.includes('-')) {
     const { fragment, bytes } = await readStdinFragment(request.stdin());
     outcome.files++;
     outcome.bytes += bytes;
-    outcome.findings.push(...findingsIn(fragment, setup));
+    outcome.findings.push(...findingsIn(fragment, setup, () => outcome.allowed++));
   }
 
   const threads = useThreads(request);
@@ -190,6 +193,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       bytes: outcome.bytes,
       skipped: outcome.skipped.length,
       durationMs: Math.round(performance.now() - started),
+      ...(outcome.allowed > 0 ? { suppressed: { [SUPPRESSED_BY_MARKER]: outcome.allowed } } : {}),
     },
   };
 }
@@ -199,6 +203,7 @@ function mergeInto(into: BatchOutcome, from: BatchOutcome): void {
   for (const s of from.skipped) into.skipped.push(s);
   into.files += from.files;
   into.bytes += from.bytes;
+  into.allowed += from.allowed;
 }
 
 export interface GitScanRequest {
@@ -212,6 +217,8 @@ export interface GitScanRequest {
   readonly root?: string;
   /** Days after which a key still in the tree counts as not rotated (practice/stale-key). */
   readonly maxKeyAgeDays?: number;
+  /** Where .keyscanignore files are read: the work tree, or a pull request's base commit. */
+  readonly trusted?: TrustedSide;
   /** Called after each commit in history mode; cheap enough to call per commit. */
   readonly onProgress?: (progress: { commits: number; total: number | undefined; bytes: number }) => void;
 }
@@ -224,7 +231,8 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const started = performance.now();
   // the caller usually knows the root already (it looked for a config there): one git call less
   const root = request.root ?? (await repoRoot(request.cwd));
-  const isIgnored = createPathFilter(root, ['.keyscanignore']);
+  const ignoredBy = createAttributedFilter((request.trusted ?? workTreeSide(root)).read, '.keyscanignore');
+  const suppressed: Record<string, number> = {};
   const disabled = request.disabledPractices ?? [];
   // simple-git loads only for history: the hook's start-up stays lean
   const warnings =
@@ -245,6 +253,8 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
         });
   const findings: Finding[] = [];
   const reported = new Set<string>();
+  // every key met, reported or not: each is masked wherever a commit's subject shows it
+  const secretsSeen = new Set<string>();
   let lastPath: string | undefined;
   let diffs = 0;
   // The front-end facts for staged files come from the package.json files above them; reading
@@ -271,17 +281,22 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   };
   for await (const fragment of scanned()) {
     const path = fragment.origin.path;
-    if (await isIgnored(path)) continue;
-    if (path !== lastPath) {
+    const isMessage = fragment.origin.kind === 'message';
+    // a commit message is in no file, so no ignore file covers it
+    const by = isMessage ? undefined : await ignoredBy(path);
+    if (!isMessage && path !== lastPath) {
       diffs++;
       lastPath = path;
     }
     bytes += fragment.text.length;
-    for (const finding of findingsIn(fragment, setup!)) {
+    // an ignored file is still scanned, so the report can say what its ignore line kept out
+    for (const finding of findingsIn(fragment, setup!, () => addSuppressed(suppressed, SUPPRESSED_BY_MARKER))) {
+      if (finding.kind === 'secret') secretsSeen.add(finding.secret.reveal());
       // fingerprint = rule, file and secret hash: the same key in the same file is one finding
       if (reported.has(finding.fingerprint)) continue;
       reported.add(finding.fingerprint);
-      findings.push(finding);
+      if (by !== undefined) addSuppressed(suppressed, by);
+      else findings.push(finding);
     }
   }
   if (request.mode === 'history' && findings.length > 0) {
@@ -300,7 +315,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   return {
     root,
     mode: request.mode,
-    findings,
+    findings: maskCommitMessages(findings, secretsSeen),
     skipped: [],
     warnings,
     practices: summarizePractices(findings, practicesChecked(request.mode, disabled)),
@@ -310,6 +325,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       skipped: 0,
       durationMs: Math.round(performance.now() - started),
       ...(request.mode === 'history' ? { commits } : {}),
+      ...(Object.keys(suppressed).length > 0 ? { suppressed } : {}),
     },
   };
 }
@@ -319,8 +335,8 @@ function compareByCommitOrder(findings: readonly Finding[]): (a: Finding, b: Fin
   const order = new Map<Finding, number>();
   findings.forEach((f, i) => order.set(f, i));
   return (a, b) => {
-    const ca = a.origin.kind === 'commit' ? a.origin.commit : '';
-    const cb = b.origin.kind === 'commit' ? b.origin.commit : '';
+    const ca = commitOf(a.origin)?.commit ?? '';
+    const cb = commitOf(b.origin)?.commit ?? '';
     if (ca !== cb) return order.get(a)! - order.get(b)!;
     return compareFindings(a, b);
   };

@@ -10,7 +10,7 @@ export interface CommitInfo {
   readonly email: string;
   /** ISO 8601, the author date. */
   readonly date: string;
-  /** First line of the message. */
+  /** First line of the message; keys found in the message are masked in it (see scanGit). */
   readonly message: string;
 }
 
@@ -18,7 +18,9 @@ export type Origin =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'stdin'; readonly path: string }
   | { readonly kind: 'staged'; readonly path: string }
-  | ({ readonly kind: 'commit'; readonly path: string } & CommitInfo);
+  | ({ readonly kind: 'commit'; readonly path: string } & CommitInfo)
+  /** A commit's message; `path` is MESSAGE_PATH, line 1 is the subject. */
+  | ({ readonly kind: 'message'; readonly path: string } & CommitInfo);
 
 /** Text plus where it came from; `lineOffset` is the line number of its first line minus one. */
 export interface Fragment {
@@ -171,6 +173,16 @@ export interface ScanStats {
   readonly bytes: number;
   readonly skipped: number;
   readonly durationMs: number;
+  /** Findings kept out of the report, by what kept them out (`baseline`, `.keyscanignore line 4`…). */
+  readonly suppressed?: Readonly<Record<string, number>>;
+}
+
+/** What an inline marker (keyscan:allow and other tools' markers) kept out, in stats.suppressed. */
+export const SUPPRESSED_BY_MARKER = 'inline allow marker';
+
+/** Adds `count` suppressions by `by` to a stats.suppressed record. */
+export function addSuppressed(into: Record<string, number>, by: string, count = 1): void {
+  if (count > 0) into[by] = (into[by] ?? 0) + count;
 }
 
 export type ScanMode = 'files' | 'staged' | 'history';
@@ -191,4 +203,9 @@ export interface ScanResult {
   readonly warnings: readonly string[];
   /** Each practice checked, and how many findings break it. */
   readonly practices: readonly PracticeSummary[];
+}
+
+/** The commit a finding was found in (in a file it changed, or in its message); undefined outside history. */
+export function commitOf(origin: Origin): CommitInfo | undefined {
+  return origin.kind === 'commit' || origin.kind === 'message' ? origin : undefined;
 }

@@ -1,5 +1,6 @@
 import { hashSecret } from '../fingerprint.js';
 import type { Finding } from '../types.js';
+import { commitOf } from '../types.js';
 
 /** One known finding: enough to recognise it again, never the secret itself. */
 export interface BaselineEntry {
@@ -103,6 +104,7 @@ export function dropGitleaksIgnored(findings: readonly Finding[], text: string):
   return findings.filter((f) => {
     const plain = `${f.origin.path}:${f.ruleId}:${f.at.line}`;
     if (ignored.has(plain)) return false;
-    return !(f.origin.kind === 'commit' && ignored.has(`${f.origin.commit}:${plain}`));
+    const c = commitOf(f.origin);
+    return !(c && ignored.has(`${c.commit}:${plain}`));
   });
 }

@@ -1,6 +1,7 @@
 import { Secret } from '../secret.js';
 import type { Finding, Fragment, Location, Rule } from '../types.js';
 import { hasAllowMarker } from './allow.js';
+import { safeEvidence } from './evidence.js';
 import { passesChecksum } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprintOf } from '../fingerprint.js';
@@ -185,7 +186,8 @@ function isAllowedByRule(rule: Rule, secret: string, match: string, line: () => 
  * A rule's regex runs only in windows around its keywords' hits, so a large file without
  * keywords costs one pass of the prefilter and nothing more.
  */
-export function detect(fragment: Fragment, set: RuleSet): Finding[] {
+/** `onAllowed` hears of each finding an inline marker (keyscan:allow…) kept out, so reports can count them. */
+export function detect(fragment: Fragment, set: RuleSet, onAllowed?: () => void): Finding[] {
   // Rules read quotes; JSON strings (notebooks, configs embedded in JSON) escape them. The scan
   // runs on a view without the backslashes, and positions are mapped back for locations.
   const view = withoutQuoteEscapes(fragment.text);
@@ -334,7 +336,10 @@ export function detect(fragment: Fragment, set: RuleSet): Finding[] {
   for (const found of kept) {
     const c = { ...found, start: toOriginal(view.removedAt, found.start), end: toOriginal(view.removedAt, found.end - 1) + 1 };
     const at = locate(originalStarts, c.start, c.end, fragment.lineOffset);
-    if (isAllowedInline(original, originalStarts, at, fragment.lineOffset, c)) continue;
+    if (isAllowedInline(original, originalStarts, at, fragment.lineOffset, c)) {
+      onAllowed?.();
+      continue;
+    }
     const rule = rules[c.rule]!;
     if (rule.practice !== undefined) {
       findings.push({
@@ -349,7 +354,7 @@ export function detect(fragment: Fragment, set: RuleSet): Finding[] {
         at,
         // the matched text (a variable name, a flag) is no secret, but keep fingerprints alike
         fingerprint: fingerprintOf(`practice/${rule.practice}`, path, `${at.line}:${c.secret}`),
-        evidence: c.secret,
+        evidence: safeEvidence(c.secret),
       });
       continue;
     }

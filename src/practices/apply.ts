@@ -97,6 +97,8 @@ function dotenvFix(path: string): string {
  * own; a committed .env is also a finding of its own, once per file.
  */
 export function applyPractices(fragment: Fragment, findings: readonly Finding[], rules: ReadonlyMap<string, Rule>, ctx: PracticeContext): Finding[] {
+  // a commit message is no file: no language, no URL to fix, nothing shipped; the key is leaked all the same
+  if (fragment.origin.kind === 'message') return findings.filter((f) => f.kind === 'secret');
   const path = fragment.origin.path;
   const text = fragment.text;
   const isOn = (id: PracticeId): boolean => !ctx.disabled.includes(id);

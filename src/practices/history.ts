@@ -15,7 +15,7 @@ export function applyHistoryPractices(
   disabled: readonly PracticeId[],
 ): Finding[] {
   return findings.map((f) => {
-    if (f.kind !== 'secret' || f.origin.kind !== 'commit') return f;
+    if (f.kind !== 'secret' || (f.origin.kind !== 'commit' && f.origin.kind !== 'message')) return f;
     const present = isAtHead(f.secret.reveal());
     if (!present) {
       if (disabled.includes('leaked-in-history')) return f;

@@ -1,4 +1,5 @@
 import type { Finding, ScanResult, Severity } from '../types.js';
+import { commitOf } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { checkoutPath } from './paths.js';
 import { redact } from './redact.js';
@@ -43,8 +44,8 @@ function message(f: Finding, opts: ReportOptions): string {
   const lines = [`${what} (${f.ruleId})`, f.remediation];
   // hard-coding is in every secret's remediation already; the other practices get a line each
   if (f.kind === 'secret') for (const note of f.practices) if (note.id !== 'hardcoded-key') lines.push(`${note.id}: ${note.fix}`);
-  const o = f.origin;
-  if (o.kind === 'commit') lines.push(`commit ${o.commit} by ${o.author} on ${o.date.slice(0, 10)}: ${o.message}`);
+  const o = commitOf(f.origin);
+  if (o) lines.push(`commit ${o.commit} by ${o.author} on ${o.date.slice(0, 10)}: ${o.message}`);
   return lines.join('\n');
 }
 

@@ -1,10 +1,12 @@
 import type { Finding, ScanResult } from '../types.js';
+import { commitOf } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { redact } from './redact.js';
+import { suppressedTotal } from './suppressed.js';
 
 function commitFields(f: Finding) {
-  const o = f.origin;
-  return o.kind === 'commit' ? { commit: o.commit, author: o.author, email: o.email, date: o.date, message: o.message } : {};
+  const o = commitOf(f.origin);
+  return o ? { commit: o.commit, author: o.author, email: o.email, date: o.date, message: o.message } : {};
 }
 
 function record(f: Finding, opts: ReportOptions) {
@@ -20,6 +22,7 @@ function record(f: Finding, opts: ReportOptions) {
     endLine: f.at.endLine,
     endColumn: f.at.endColumn,
     secret: f.kind === 'secret' ? redact(f.secret, opts) : null,
+    ...(f.kind === 'practice' ? { evidence: f.evidence } : {}),
     fingerprint: f.fingerprint,
     remediation: f.remediation,
     ...(f.kind === 'secret' ? { practices: f.practices.map((p) => `practice/${p.id}`) } : {}),
@@ -37,7 +40,7 @@ export function json(result: ScanResult, opts: ReportOptions): string {
     findings: result.findings.map((f) => record(f, opts)),
     mode: result.mode,
     practices: result.practices.map((p) => ({ id: `practice/${p.id}`, title: p.title, ok: p.violations === 0, violations: p.violations })),
-    stats: { ...result.stats, skippedReasons },
+    stats: { ...result.stats, skippedReasons, suppressed: { total: suppressedTotal(result.stats), by: result.stats.suppressed ?? {} } },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

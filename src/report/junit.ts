@@ -1,4 +1,5 @@
 import type { Finding, ScanResult } from '../types.js';
+import { commitOf } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { displayPath } from './paths.js';
 import { redact } from './redact.js';
@@ -35,8 +36,8 @@ function details(f: Finding, opts: ReportOptions, where: string): string {
     `fix: ${f.remediation}`,
   ];
   if (f.kind === 'secret') for (const note of f.practices) if (note.id !== 'hardcoded-key') lines.push(`${note.id}: ${note.fix}`);
-  const o = f.origin;
-  if (o.kind === 'commit') lines.push(`commit ${o.commit} by ${o.author} <${o.email}> on ${o.date}: ${o.message}`);
+  const o = commitOf(f.origin);
+  if (o) lines.push(`commit ${o.commit} by ${o.author} <${o.email}> on ${o.date}: ${o.message}`);
   // line breaks as themselves: in element content they survive parsing
   return lines.map((l) => escapeXml(l).replace(/&#10;/g, '\n').replace(/&#13;/g, '')).join('\n');
 }

@@ -1,8 +1,9 @@
 import type { Finding, ScanResult } from '../types.js';
-import { SEVERITIES } from '../types.js';
+import { commitOf, SEVERITIES } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { displayPath } from './paths.js';
 import { redact } from './redact.js';
+import { suppressedText } from './suppressed.js';
 
 /**
  * Text for a table cell: a pipe would end the cell, a backtick open code, `*`, `_`, `[`, `<`, `&`,
@@ -35,7 +36,8 @@ function scanned(result: ScanResult): string {
     result.mode === 'history'
       ? `${plural(stats.commits ?? 0, 'commit')}, ${plural(stats.files, 'file change')}`
       : plural(stats.files, result.mode === 'staged' ? 'staged file' : 'file');
-  return `${what} scanned${stats.skipped > 0 ? `, ${stats.skipped} skipped` : ''}`;
+  const hidden = suppressedText(stats);
+  return `${what} scanned${stats.skipped > 0 ? `, ${stats.skipped} skipped` : ''}${hidden === '' ? '' : ` · ⚠️ ${escapeCell(hidden)}`}`;
 }
 
 function summaryLine(result: ScanResult): string {
@@ -52,7 +54,8 @@ function summaryLine(result: ScanResult): string {
 function row(f: Finding, opts: ReportOptions): string {
   const where = `${displayPath(f.origin.path, opts.displayRoot)}:${f.at.line}`;
   const shown = f.kind === 'secret' ? redact(f.secret, opts) : f.evidence;
-  const commit = f.origin.kind === 'commit' ? ` (commit ${codeCell(f.origin.commit.slice(0, 12))})` : '';
+  const c = commitOf(f.origin);
+  const commit = c ? ` (commit ${codeCell(c.commit.slice(0, 12))})` : '';
   return `| ${escapeCell(f.severity)} | ${codeCell(where)}${commit} | ${codeCell(f.ruleId)} | ${escapeCell(f.title)} | ${codeCell(shown)} |`;
 }
 

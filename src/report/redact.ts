@@ -1,4 +1,4 @@
-import type { Secret } from '../secret.js';
+import { masked, type Secret } from '../secret.js';
 
 export interface RedactOptions {
   readonly showSecrets: boolean;
@@ -11,6 +11,5 @@ export interface RedactOptions {
 export function redact(secret: Secret, opts: RedactOptions): string {
   const value = secret.reveal();
   if (opts.showSecrets) return value;
-  if (value.length < 16) return '*'.repeat(Math.min(value.length, 8));
-  return `${value.slice(0, 4)}${'*'.repeat(8)}${value.slice(-2)}`;
+  return masked(value);
 }

@@ -1,5 +1,5 @@
 import type { Finding, ScanResult, Severity } from '../types.js';
-import { SEVERITIES } from '../types.js';
+import { commitOf, SEVERITIES } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { checkoutPath } from './paths.js';
 import { redact } from './redact.js';
@@ -95,14 +95,14 @@ function region(f: Finding) {
 }
 
 function resultProperties(f: Finding) {
-  const o = f.origin;
+  const o = commitOf(f.origin);
   return {
     severity: f.severity,
     provider: f.provider,
     remediation: f.remediation,
     ...(f.kind === 'secret' ? { practices: f.practices.map((p) => `practice/${p.id}`) } : {}),
     ...(f.kind === 'secret' && f.validation ? { validation: f.validation } : {}),
-    ...(o.kind === 'commit' ? { commit: o.commit, author: o.author, email: o.email, date: o.date, commitMessage: o.message } : {}),
+    ...(o ? { commit: o.commit, author: o.author, email: o.email, date: o.date, commitMessage: o.message } : {}),
   };
 }
 

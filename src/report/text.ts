@@ -1,9 +1,10 @@
 import pc from 'picocolors';
 import type { Finding, ScanResult, SecretFinding, Severity } from '../types.js';
-import { SEVERITIES } from '../types.js';
+import { commitOf, SEVERITIES } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { displayPath } from './paths.js';
 import { redact } from './redact.js';
+import { suppressedText } from './suppressed.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -66,8 +67,8 @@ function findingLines(f: Finding, c: Colors, opts: ReportOptions): string[] {
   const indent = ' '.repeat(10);
   const shown = f.kind === 'secret' ? `  ${c.magenta(redact(f.secret, opts))}${validationTag(f, c)}` : `  ${c.cyan(f.evidence)}`;
   const lines = [`  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}${shown}`];
-  const o = f.origin;
-  if (o.kind === 'commit') lines.push(`${indent} ${c.yellow(`commit ${o.commit.slice(0, 12)}`)} ${c.dim('·')} ${o.author} <${o.email}> ${c.dim('·')} ${o.date.slice(0, 10)} ${c.dim('·')} ${o.message}`);
+  const o = commitOf(f.origin);
+  if (o) lines.push(`${indent} ${c.yellow(`commit ${o.commit.slice(0, 12)}`)} ${c.dim('·')} ${o.author} <${o.email}> ${c.dim('·')} ${o.date.slice(0, 10)} ${c.dim('·')} ${o.message}`);
   lines.push(`${indent} ${c.dim(f.ruleId)} ${c.dim('·')} ${f.remediation}`);
   // hard-coding is in every secret finding's remediation already; the other practices get a line each
   if (f.kind === 'secret')
@@ -116,13 +117,15 @@ function summary(result: ScanResult, c: Colors): string {
     stats.skipped > 0
       ? ` · ${stats.skipped} skipped (${[...skippedByReason].map(([reason, n]) => `${n} ${reason.replace('-', ' ')}`).join(', ')})`
       : '';
-  if (findings.length === 0) return `${c.green('✓ No secrets found')} · ${scanned}${skipped}`;
+  const hidden = suppressedText(stats);
+  const suppressed = hidden === '' ? '' : ` · ${c.yellow(hidden)}`;
+  if (findings.length === 0) return `${c.green('✓ No secrets found')} · ${scanned}${skipped}${suppressed}`;
   const files = new Set(findings.map((f) => f.origin.path)).size;
   const bySeverity = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  return `${c.red(c.bold(`✗ ${plural(findings.length, 'finding')}`))} (${bySeverity}) in ${plural(files, 'file')} · ${scanned}${skipped}`;
+  return `${c.red(c.bold(`✗ ${plural(findings.length, 'finding')}`))} (${bySeverity}) in ${plural(files, 'file')} · ${scanned}${skipped}${suppressed}`;
 }
 
 /** Findings grouped by file, in the order they arrive (sorted by the scan). */

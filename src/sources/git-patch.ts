@@ -2,7 +2,13 @@ import type { CommitInfo, Fragment, Origin } from '../types.js';
 
 /** Marks a commit header in `git log --format`: NUL cannot occur in a patch line. */
 export const COMMIT_MARK = '\u0000commit ';
-export const LOG_FORMAT = '%x00commit %H%x00%an%x00%ae%x00%aI%x00%s';
+/** Ends a commit's message: a message cannot hold its own commit's hash, so it cannot fake this line. */
+const MESSAGE_END = '\u0000end ';
+export const LOG_FORMAT = '%x00commit %H%x00%an%x00%ae%x00%aI%x00%s%n%B%n%x00end %H';
+/** Where a finding in a commit message is shown: it is in no file. */
+export const MESSAGE_PATH = '(commit message)';
+/** A longer message is cut here: a message is read whole before it is scanned. */
+const MAX_MESSAGE_CHARS = 1 << 20;
 
 const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
 
@@ -67,6 +73,9 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
   let added: string[] = [];
   let addedStart = 0;
   let nextNewLine = 0;
+  // between a commit's header and its MESSAGE_END line: the message's lines
+  let message: string[] | undefined;
+  let messageChars = 0;
 
   const origin = (): Origin =>
     options.kind === 'staged' || commit === undefined ? { kind: 'staged', path: path! } : { kind: 'commit', path: path!, ...commit };
@@ -81,6 +90,21 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
   };
 
   for await (const line of lines) {
+    if (message !== undefined) {
+      const end = line.indexOf(MESSAGE_END);
+      if (end === -1 || line.slice(end + MESSAGE_END.length) !== commit!.commit) {
+        messageChars += line.length + 1;
+        if (messageChars <= MAX_MESSAGE_CHARS) message.push(line);
+        continue;
+      }
+      if (end > 0) message.push(line.slice(0, end));
+      // %B is followed by %n: the message's own last line break leaves one empty line, or two
+      while (message.length > 0 && message.at(-1) === '') message.pop();
+      const text = message.join('\n');
+      message = undefined;
+      if (text.trim() !== '') yield { text, origin: { kind: 'message', path: MESSAGE_PATH, ...commit! }, lineOffset: 0 };
+      continue;
+    }
     if (oldLeft > 0 || newLeft > 0) {
       const sign = line[0];
       if (sign === '+') {
@@ -126,9 +150,18 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
     } else if (line.startsWith('index ')) {
       blobs = line.slice(6).split(' ')[0] ?? '';
     } else if (line.startsWith(COMMIT_MARK)) {
+      const done = flush();
+      if (done) yield done;
       commit = parseCommitLine(line);
       path = undefined;
+      oldLeft = 0;
+      newLeft = 0;
       options.onCommit?.(commit);
+      // only git log's format has a message after the header
+      if (options.kind === 'commit') {
+        message = [];
+        messageChars = 0;
+      }
     }
   }
   const done = flush();
