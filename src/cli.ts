@@ -423,7 +423,9 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       }
     }
   } catch (err) {
-    io.stderr(oneLine(err, argv.includes('--debug')));
+    // loaded on the error path only: the message may quote a path or a line that holds a key
+    const { maskKeysIn } = await import('./mask-keys.js');
+    io.stderr(maskKeysIn(oneLine(err, argv.includes('--debug'))));
     return 2;
   }
 }
