@@ -262,6 +262,7 @@ const REPORTERS: Readonly<Record<Format, () => Promise<Reporter>>> = {
   github: async () => (await import('./report/github.js')).github,
   markdown: async () => (await import('./report/markdown.js')).markdown,
   junit: async () => (await import('./report/junit.js')).junit,
+  html: async () => (await import('./report/html.js')).html,
 };
 
 async function writeReport(cwd: string, path: string, report: string): Promise<void> {
@@ -368,6 +369,8 @@ async function runCi(opts: Options, io: Io): Promise<ExitCode> {
 
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   try {
+    // keyscan org has subcommands and flags of its own, loaded only when asked for
+    if (argv[0] === 'org') return await (await import('./org/cli.js')).runOrg(argv.slice(1), io);
     const opts = parseOptions(argv);
     switch (opts.command) {
       case 'help':

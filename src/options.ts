@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from './types.js';
 export type FailOn = 'any' | 'live' | 'none' | Severity;
 const FAIL_ON: readonly string[] = ['any', 'live', 'none', ...SEVERITIES];
 
-export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** One --report <format>=<file>: a further report, written besides the one --format prints. */
@@ -68,7 +68,7 @@ export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files a
        keyscan config --print                    show the effective configuration
 
 Options:
-  -f, --format <format>      report format: text (default), json, sarif, github, markdown or junit
+  -f, --format <format>      report format: text (default), json, sarif, github, markdown, junit or html
   -o, --output <file>        write the report to a file instead of stdout
       --report <format>=<file>  also write a report in that format to the file (repeatable)
       --show-secrets         print secrets in clear (they are redacted by default)

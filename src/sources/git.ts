@@ -16,9 +16,10 @@ export interface GitRun {
 }
 
 /** Runs git to completion; for short answers (rev-parse, config), never for patches. */
-export function git(args: readonly string[], cwd: string): Promise<GitRun> {
+export function git(args: readonly string[], cwd: string, env?: Readonly<Record<string, string>>): Promise<GitRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...PINNED, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // env: settings for this call only (a clone's credentials), never on the command line
+    const child = spawn('git', [...PINNED, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
