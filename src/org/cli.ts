@@ -160,6 +160,12 @@ async function runShard(argv: readonly string[], io: Io): Promise<ExitCode> {
   const shard = Number(values.shard);
   if (!Number.isInteger(shard) || shard < 0) fail(`--shard takes a shard number from 0, not ${JSON.stringify(values.shard)}`);
   const plan = readPlan(resolve(io.cwd, values.plan as string));
+  if (!plan.shards.some((s) => s.index === shard) && shard < MAX_SHARDS) {
+    // a fixed matrix (GitLab's parallel:matrix) may have more jobs than the plan has shards
+    io.stderr(`keyscan org scan: the plan has ${plan.shards.length} shards, none numbered ${shard}: nothing to scan\n`);
+    io.stdout(`${JSON.stringify({ shard, repositories: 0, failed: 0, findings: 0, cloneMs: 0, scanMs: 0 })}\n`);
+    return 0;
+  }
   const config = values.config === undefined ? DEFAULT_CONFIG : loadConfig(resolve(io.cwd, values.config as string), values.config as string);
   // the token goes only to the host of the API the user named (or the default), whatever the plan says
   const forge: Forge | undefined = plan.source.startsWith('gitlab:') ? 'gitlab' : plan.source.startsWith('github:') || io.env['GITHUB_TOKEN'] ? 'github' : undefined;
