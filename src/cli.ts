@@ -48,7 +48,7 @@ function useColor(opts: Options, io: Io): boolean {
   return io.isTTY;
 }
 
-const WARNED_REASONS = new Set(['unreadable', 'symlink-loop']);
+const WARNED_REASONS = new Set(['unreadable', 'symlink-loop', 'archive']);
 
 interface Settings {
   readonly config: Config;
@@ -94,6 +94,7 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
     threads: opts.threads,
     disabledPractices: settings.disabledPractices,
     clientSidePaths: settings.clientSidePaths,
+    archives: opts.archives,
   });
   for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
 
@@ -195,7 +196,7 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const isPath = target === '.' || existsSync(resolve(io.cwd, target));
   const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
-    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths })
+    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, archives: opts.archives })
     : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths });
   let baseline = baselineOf(result.findings);
   if (opts.prune) {

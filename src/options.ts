@@ -55,6 +55,8 @@ export interface Options {
   readonly config: string | undefined;
   /** Whether --max-file-size was given: it wins over a config's maxFileSize. */
   readonly maxFileSizeGiven: boolean;
+  /** Scan the members of .zip, .jar, .tar.gz… files (--no-archives: off). */
+  readonly archives: boolean;
 }
 
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
@@ -75,6 +77,7 @@ Options:
       --no-color             no colors (also when NO_COLOR is set or stdout is not a terminal)
       --color                colors even when stdout is not a terminal
       --max-file-size <size> skip larger files (default: 10MB; accepts 500KB, 2MB, 1GB or bytes)
+      --no-archives          do not open .zip, .jar, .whl, .docx, .tar, .tar.gz and .gz files
       --threads <n>          worker threads for large trees (default: one per core; 0: none)
       --debug                print stack traces on errors
       --validate             ask each provider whether the keys found are live (read-only requests)
@@ -139,6 +142,7 @@ export function parseOptions(argv: readonly string[]): Options {
         'show-secrets': { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
+        'no-archives': { type: 'boolean' },
         'max-file-size': { type: 'string' },
         threads: { type: 'string' },
         debug: { type: 'boolean' },
@@ -242,6 +246,7 @@ export function parseOptions(argv: readonly string[]): Options {
     prune: values.prune ?? false,
     config: values.config,
     maxFileSizeGiven: values['max-file-size'] !== undefined,
+    archives: values['no-archives'] !== true,
     force: values.force ?? false,
     uninstall: values.uninstall ?? false,
     format,

@@ -1,6 +1,9 @@
 import { detect, type RuleSet } from './detect/detect.js';
 import { Secret } from './secret.js';
+import { readFileSync, statSync } from 'node:fs';
 import { readFileFragment, type FileEntry, type ReadOutcome } from './sources/files.js';
+import { archiveFragments, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './sources/archives.js';
+import { blankNotebookImages, isNotebook } from './sources/notebooks.js';
 import { applyPractices, type PracticeContext } from './practices/apply.js';
 import type { Finding, Fragment, PracticeFinding, Rule, SecretFinding, Skipped } from './types.js';
 
@@ -35,10 +38,36 @@ export interface ScanSetup {
   readonly rulesById: ReadonlyMap<string, Rule>;
   readonly maxFileSize: number;
   readonly practices: PracticeContext;
+  /** Whether .zip/.jar/.tar.gz… members are scanned (--no-archives turns it off). */
+  readonly archives: boolean;
 }
 
-export function scanSetup(set: RuleSet, maxFileSize: number, practices: PracticeContext): ScanSetup {
-  return { set, rulesById: new Map(set.rules.map((r) => [r.id, r])), maxFileSize, practices };
+export function scanSetup(set: RuleSet, maxFileSize: number, practices: PracticeContext, archives = true): ScanSetup {
+  return { set, rulesById: new Map(set.rules.map((r) => [r.id, r])), maxFileSize, practices, archives };
+}
+
+/** An archive file itself may be larger than --max-file-size: its members are held to it. */
+const MAX_ARCHIVE_FILE_BYTES = 128 * 1024 * 1024;
+
+function readArchive(file: FileEntry, kind: NonNullable<ReturnType<typeof archiveKind>>, setup: ScanSetup, outcome: BatchOutcome): void {
+  let data: Buffer;
+  try {
+    const info = statSync(file.abs);
+    if (!info.isFile()) return;
+    if (info.size > Math.max(setup.maxFileSize, MAX_ARCHIVE_FILE_BYTES)) {
+      outcome.skipped.push({ path: file.rel, reason: 'too-large', detail: `archive of ${info.size} bytes` });
+      return;
+    }
+    data = readFileSync(file.abs);
+  } catch (err) {
+    outcome.skipped.push({ path: file.rel, reason: 'unreadable', detail: (err as NodeJS.ErrnoException).code ?? String(err) });
+    return;
+  }
+  const read = archiveFragments(data, kind, file.rel, { ...DEFAULT_ARCHIVE_LIMITS, maxMemberBytes: setup.maxFileSize });
+  outcome.files++;
+  outcome.bytes += read.bytes;
+  for (const s of read.skipped) outcome.skipped.push(s);
+  for (const fragment of read.fragments) for (const finding of findingsIn(fragment, setup, () => outcome.allowed++)) outcome.findings.push(finding);
 }
 
 /** Source, detector and practice checks for one fragment. */
@@ -49,7 +78,11 @@ export function findingsIn(fragment: Fragment, setup: ScanSetup, onAllowed?: () 
 
 export function readBatch(files: readonly FileEntry[], setup: ScanSetup): BatchOutcome {
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
-  for (const file of files) addOutcome(outcome, readFileFragment(file, setup.maxFileSize), setup);
+  for (const file of files) {
+    const kind = setup.archives ? archiveKind(file.rel) : undefined;
+    if (kind !== undefined) readArchive(file, kind, setup, outcome);
+    else addOutcome(outcome, readFileFragment(file, setup.maxFileSize), setup);
+  }
   return outcome;
 }
 
@@ -60,6 +93,7 @@ export function addOutcome(outcome: BatchOutcome, read: ReadOutcome, setup: Scan
   }
   outcome.files++;
   outcome.bytes += read.bytes;
-  for (const finding of findingsIn(read.fragment, setup, () => outcome.allowed++)) outcome.findings.push(finding);
+  const fragment = isNotebook(read.fragment.origin.path) ? { ...read.fragment, text: blankNotebookImages(read.fragment.text) } : read.fragment;
+  for (const finding of findingsIn(fragment, setup, () => outcome.allowed++)) outcome.findings.push(finding);
   return outcome;
 }

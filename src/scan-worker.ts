@@ -7,8 +7,8 @@ import type { RuleDefinition } from './rules/definition.js';
 import type { PracticeContext } from './practices/apply.js';
 import { readBatch, scanSetup, toPlainFinding, type BatchRequest } from './scan-batch.js';
 
-const { definitions, maxFileSize, practices } = workerData as { definitions: RuleDefinition[]; maxFileSize: number; practices: PracticeContext };
-const setup = scanSetup(buildRuleSet(definitions.map(compileRule)), maxFileSize, practices);
+const { definitions, maxFileSize, practices, archives } = workerData as { definitions: RuleDefinition[]; maxFileSize: number; practices: PracticeContext; archives: boolean };
+const setup = scanSetup(buildRuleSet(definitions.map(compileRule)), maxFileSize, practices, archives);
 
 parentPort!.on('message', (request: BatchRequest) => {
   try {

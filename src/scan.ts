@@ -34,6 +34,8 @@ export interface ScanRequest {
   readonly disabledPractices?: readonly PracticeId[];
   /** Path regexes that count as client-side code (config practices.clientSidePaths). */
   readonly clientSidePaths?: readonly string[];
+  /** Scan archives' members (default true; --no-archives). */
+  readonly archives?: boolean;
 }
 
 export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
@@ -141,7 +143,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const started = performance.now();
   await checkTargets(request.targets, request.cwd);
   const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? [], request.clientSidePaths ?? []);
-  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices);
+  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices, request.archives ?? true);
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
 
   if (request.targets.includes('-')) {
@@ -160,7 +162,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const dispatch = async (batch: FileEntry[]): Promise<void> => {
     if (pool === undefined && threads > 0 && outcome.bytes >= startAfterBytes)
       // loaded here: small scans (and the hook) never load worker_threads
-      pool = (await import('./pool.js')).createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices });
+      pool = (await import('./pool.js')).createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices, archives: request.archives ?? true });
     if (pool?.hasRoom()) await pool.submit(batch);
     else mergeInto(outcome, readBatch(batch, setup));
     // let worker replies in, so a worker that finished is seen to have room
