@@ -52,12 +52,12 @@ function pollPeakKb(pid) {
  * time (user + system) only with GNU time. Throws when the exit code is not in `okCodes`: a
  * crashed run must not pass for a fast one.
  */
-export async function timedRun(command, args, { method, timeFile, okCodes = [0], cwd }) {
+export async function timedRun(command, args, { method, timeFile, okCodes = [0], cwd, env }) {
   const useTime = method === 'time';
   const started = performance.now();
   const child = useTime
-    ? spawn(GNU_TIME, ['-v', '-o', timeFile, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd })
-    : spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+    ? spawn(GNU_TIME, ['-v', '-o', timeFile, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env })
+    : spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, env });
   const stopPolling = method === 'proc' ? pollPeakKb(child.pid) : undefined;
   const stdout = collect(child.stdout);
   const stderr = collect(child.stderr);

@@ -5,6 +5,7 @@
 //   BENCH_SEED=1     another seed, another tree          BENCH_PROFILE=1  then print the top self-time
 //   BENCH_RSS=proc   read peak RSS from /proc            functions of a --threads 0 scan of the dense tree
 //   BENCH_COMMITS=10000  size of the generated history    BENCH_GIT=0   skip the hook and history part
+//   BENCH_ORG=0      skip the organisation-scan part (plan, merge, per-repository cost)
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTree, MB } from './generate.mjs';
 import { gitBench } from './git.mjs';
+import { orgBench } from './org.mjs';
 import { median, rssMethod, timedRun } from './measure.mjs';
 import { formatSelfTimes, ruleIdsByRegex, selfTimes } from './profile-summary.mjs';
 
@@ -223,6 +225,7 @@ async function main() {
       console.log(`generated ${t.kind}: ${t.files} files in ${t.dirs} dirs, ${(t.bytes / MB).toFixed(1)} MB (+${t.ignoredFiles} files, ${(t.ignoredBytes / MB).toFixed(1)} MB under ignored dist/) in ${t.seconds.toFixed(1)} s`);
     printResults(realistic, dense, await measureAll(realistic, dense, settings, work), machine);
     if (process.env.BENCH_GIT !== '0') await gitBench(work, settings);
+    if (process.env.BENCH_ORG !== '0') await orgBench(work, settings);
     if (settings.profile) {
       console.log(`\nself time, keyscan --threads 0 on the dense tree (top ${PROFILE_TOP}):`);
       console.log(formatSelfTimes(await profileDense(dense, work), PROFILE_TOP));

@@ -76,7 +76,7 @@ export function mergeReports(reports: readonly RepoReport[], version: string): M
       const location: MergedLocation = { repository: report.repository, file: f.file, line: f.line, column: f.column, ...(f.commit ? { commit: f.commit } : {}) };
       const entry = byKey.get(key);
       if (entry) entry.locations.push(location);
-      else byKey.set(key, { first: { ...f, repository: report.repository }, locations: [location] });
+      else byKey.set(key, { first: f, locations: [location] });
     }
   }
   const findings: MergedFinding[] = [...byKey.values()].map(({ first, locations }) => ({
@@ -88,7 +88,7 @@ export function mergeReports(reports: readonly RepoReport[], version: string): M
     provider: first.provider,
     secret: first.secret,
     remediation: first.remediation,
-    locations: locations.sort((a, b) => (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
+    locations: locations.length === 1 ? locations : locations.sort((a, b) => (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
   }));
   findings.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.secretHash < b.secretHash ? -1 : 1));
   const byRepository: Record<string, number> = {};
@@ -111,8 +111,13 @@ export function mergeReports(reports: readonly RepoReport[], version: string): M
   };
 }
 
+/** Large reports are written compact: indentation would add a third to their size and memory. */
+function stringify(value: unknown, findings: number): string {
+  return `${findings > 10_000 ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`;
+}
+
 export function mergedJson(report: MergedReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return stringify(report, report.findings.length);
 }
 
 /** SARIF 2.1.0 with one run: a result per key, with every place as a location (`repository/file`). */
@@ -148,7 +153,7 @@ export function mergedSarif(report: MergedReport): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return stringify(log, report.findings.length);
 }
 
 function totalsLine(report: MergedReport): string {
