@@ -28,7 +28,10 @@ const validateSarif = ajv.compile(SCHEMA);
 function shippedWorkflows(): Record<string, string> {
   const dir = join(PACKAGE_DIR, '.github/workflows');
   const files = Object.fromEntries(readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).map((n) => [`.github/workflows/${n}`, readFileSync(join(dir, n), 'utf8')]));
-  return { ...files, 'README.md (github-workflow)': readmeSnippet('github-workflow') };
+  // README's job steps, as the workflow a user puts them in
+  const steps = parse(readmeSnippet('reports-steps')) as object;
+  const reportsJob = JSON.stringify({ name: 'scan', on: ['push'], jobs: { scan: { 'runs-on': 'ubuntu-latest', ...steps } } }, null, 2);
+  return { ...files, 'README.md (github-workflow)': readmeSnippet('github-workflow'), 'README.md (reports-steps)': reportsJob };
 }
 
 /**

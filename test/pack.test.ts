@@ -93,6 +93,9 @@ describe('the packed tarball', () => {
     expect(readmeSnippet('pre-commit')).toContain(`rev: v${v}\n`);
     expect(readmeSnippet('github-workflow')).toContain(`/keyscan@v${v}\n`);
     expect(readmeSnippet('gitlab-job')).toContain(`${PACKAGE_NAME}@${v}\n`);
+    expect(readmeSnippet('reports-steps')).toContain(`npx --yes ${PACKAGE_NAME}@${v} .`);
+    // npx fetching `keyscan` would run someone else's package
+    expect(readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8')).not.toMatch(/npx (?:--\S+ )+keyscan(?![\w-])/);
   });
 });
 
