@@ -36,27 +36,27 @@ function block(chain: boolean, begin = BEGIN): string {
 }
 
 export type InstallAction =
-  | { kind: 'installed'; path: string; layout: Layout; chained: boolean; shared: SharedScope }
-  | { kind: 'already'; path: string; layout: Layout; shared: SharedScope }
+  | { kind: 'installed'; path: string; layout: Layout; chained: boolean; hooksScope: HooksScope }
+  | { kind: 'already'; path: string; layout: Layout; hooksScope: HooksScope }
   | { kind: 'refused'; path: string; existing: string }
   | { kind: 'removed'; path: string; restored: boolean }
   | { kind: 'absent'; path: string };
 
 export type Layout = 'husky' | 'hooksPath' | 'git';
 
-/** Where core.hooksPath comes from when every repository on the machine shares it: the hook runs in all of them. */
-export type SharedScope = 'global' | 'system' | undefined;
+/** Who runs the hook: this repository, or (core.hooksPath in the global or system config) every repository on the machine. */
+export type HooksScope = 'repository' | 'global' | 'system';
 
-async function sharedScope(root: string): Promise<SharedScope> {
+async function hooksScope(root: string): Promise<HooksScope> {
   const run = await git(['config', '--show-scope', '--get', 'core.hooksPath'], root);
   const scope = run.code === 0 ? run.stdout.split('\t')[0] : undefined;
-  return scope === 'global' || scope === 'system' ? scope : undefined;
+  return scope === 'global' || scope === 'system' ? scope : 'repository';
 }
 
 /** A warning for stderr when the hook went where every repository on the machine runs it. */
 export function sharedWarning(action: InstallAction): string | undefined {
-  if ((action.kind !== 'installed' && action.kind !== 'already') || action.shared === undefined) return undefined;
-  const where = action.shared === 'global' ? 'your global git config (git config --global core.hooksPath)' : 'the system git config';
+  if ((action.kind !== 'installed' && action.kind !== 'already') || action.hooksScope === 'repository') return undefined;
+  const where = action.hooksScope === 'global' ? 'your global git config (git config --global core.hooksPath)' : 'the system git config';
   return `keyscan: warning: core.hooksPath is set in ${where}: this hook runs for every repository on this machine, not only this one\n`;
 }
 
@@ -99,7 +99,7 @@ async function hookFile(cwd: string): Promise<{ path: string; layout: Layout; ro
 export async function installHook(cwd: string, force: boolean): Promise<InstallAction> {
   const { path, layout, root } = await hookFile(cwd);
   const existing = await readIfExists(path);
-  if (existing?.includes(BEGIN)) return { kind: 'already', path, layout, shared: await sharedScope(root) };
+  if (existing?.includes(BEGIN)) return { kind: 'already', path, layout, hooksScope: await hooksScope(root) };
   await mkdir(join(path, '..'), { recursive: true });
   if (layout === 'husky') {
     const text =
@@ -110,7 +110,7 @@ export async function installHook(cwd: string, force: boolean): Promise<InstallA
           : existing + block(false, NEWLINE_ADDED.slice(1)).replace(/^/, '\n');
     await writeFile(path, text); // an existing file keeps its mode: .husky/pre-commit is committed, often 0644
     if (existing === undefined) await chmod(path, 0o755); // husky 4-8 runs it directly
-    return { kind: 'installed', path, layout, chained: false, shared: await sharedScope(root) };
+    return { kind: 'installed', path, layout, chained: false, hooksScope: await hooksScope(root) };
   }
   let chained = false;
   if (existing !== undefined && !isOnlyShebang(existing)) {
@@ -120,7 +120,7 @@ export async function installHook(cwd: string, force: boolean): Promise<InstallA
   }
   await writeFile(path, `#!/bin/sh\n${block(chained)}`);
   await chmod(path, 0o755);
-  return { kind: 'installed', path, layout, chained, shared: await sharedScope(root) };
+  return { kind: 'installed', path, layout, chained, hooksScope: await hooksScope(root) };
 }
 
 /** Removes exactly what installHook added, and puts a chained hook back. */
