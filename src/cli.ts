@@ -356,6 +356,9 @@ async function runCi(opts: Options, io: Io): Promise<ExitCode> {
   const summary = github ? io.env['GITHUB_STEP_SUMMARY'] : undefined;
   const ciOpts: Options = {
     ...opts,
+    // a range is scanned from the top of the work tree: report files stay where the user named them
+    reports: opts.reports.map((r) => ({ ...r, path: resolve(io.cwd, r.path) })),
+    output: opts.output === undefined ? undefined : resolve(io.cwd, opts.output),
     format: opts.formatGiven ? opts.format : github ? 'github' : 'text',
     ...(summary ? { appendSummaryTo: summary } : {}),
   };
@@ -413,11 +416,13 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
         return await runCi(opts, io);
       case 'install': {
         // loaded here: the hook's own start-up never pays for simple-git
-        const { describeAction, installHook, uninstallHook } = await import('./install.js');
+        const { describeAction, installHook, sharedWarning, uninstallHook } = await import('./install.js');
         const action = opts.uninstall ? await uninstallHook(io.cwd) : await installHook(io.cwd, opts.force);
         const message = describeAction(action, io.cwd);
         if (action.kind !== 'refused') {
           io.stdout(message);
+          const warning = sharedWarning(action);
+          if (warning !== undefined) io.stderr(warning);
           return 0;
         }
         const [first, ...rest] = message.split('\n');

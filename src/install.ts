@@ -1,9 +1,9 @@
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KeyscanError } from './errors.js';
 import { hookLocation } from './sources/git-config.js';
+import { git } from './sources/git.js';
 
 const BEGIN = '# >>> keyscan >>>';
 /** Opens the block when install had to end the hook's last line: uninstall takes that newline back too. */
@@ -12,19 +12,19 @@ const END = '# <<< keyscan <<<';
 /** A foreign hook moved aside by --force; our hook runs it after keyscan. */
 const CHAINED = 'pre-commit.pre-keyscan';
 
-/** The keyscan that runs this install: the hook falls back to it when the repository has none of its own. */
-const THIS_CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
+/** Our name on the npm registry. The bare name `keyscan` there is someone else's package: never run it. */
+export const PACKAGE_NAME = 'keyscan-cli';
 
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
+const INSTALL_HINT = `npm install --save-dev ${PACKAGE_NAME} (or npm install --global ${PACKAGE_NAME})`;
 
-// Prefer the project's own keyscan, then one on PATH, then the one that installed the hook, then npx.
+// The hook is committed with husky and shared through core.hooksPath, so it names no path of the
+// machine that installed it: the project's own keyscan, else one on PATH, else one npx already has
+// (never a download), else it says how to install and fails, so no commit goes unchecked in silence.
 function runKeyscan(): string {
-  return `if [ -x node_modules/.bin/keyscan ]; then node_modules/.bin/keyscan staged
+  return `if [ -x ./node_modules/.bin/keyscan ]; then ./node_modules/.bin/keyscan staged
 elif command -v keyscan >/dev/null 2>&1; then keyscan staged
-elif [ -f ${shellQuote(THIS_CLI)} ]; then node ${shellQuote(THIS_CLI)} staged
-else npx --no-install keyscan staged
+elif npx --no-install ${PACKAGE_NAME} --version >/dev/null 2>&1; then npx --no-install ${PACKAGE_NAME} staged
+else echo "keyscan: not installed here, so this commit was not checked for keys. Install it: ${INSTALL_HINT}; or commit with git commit --no-verify" >&2; false
 fi || exit $?`;
 }
 
@@ -36,13 +36,29 @@ function block(chain: boolean, begin = BEGIN): string {
 }
 
 export type InstallAction =
-  | { kind: 'installed'; path: string; layout: Layout; chained: boolean }
-  | { kind: 'already'; path: string; layout: Layout }
+  | { kind: 'installed'; path: string; layout: Layout; chained: boolean; hooksScope: HooksScope }
+  | { kind: 'already'; path: string; layout: Layout; hooksScope: HooksScope }
   | { kind: 'refused'; path: string; existing: string }
   | { kind: 'removed'; path: string; restored: boolean }
   | { kind: 'absent'; path: string };
 
 export type Layout = 'husky' | 'hooksPath' | 'git';
+
+/** Who runs the hook: this repository, or (core.hooksPath in the global or system config) every repository on the machine. */
+export type HooksScope = 'repository' | 'global' | 'system';
+
+async function hooksScope(root: string): Promise<HooksScope> {
+  const run = await git(['config', '--show-scope', '--get', 'core.hooksPath'], root);
+  const scope = run.code === 0 ? run.stdout.split('\t')[0] : undefined;
+  return scope === 'global' || scope === 'system' ? scope : 'repository';
+}
+
+/** A warning for stderr when the hook went where every repository on the machine runs it. */
+export function sharedWarning(action: InstallAction): string | undefined {
+  if ((action.kind !== 'installed' && action.kind !== 'already') || action.hooksScope === 'repository') return undefined;
+  const where = action.hooksScope === 'global' ? 'your global git config (git config --global core.hooksPath)' : 'the system git config';
+  return `keyscan: warning: core.hooksPath is set in ${where}: this hook runs for every repository on this machine, not only this one\n`;
+}
 
 function stripBlock(text: string): string {
   const added = text.indexOf(NEWLINE_ADDED);
@@ -81,9 +97,9 @@ async function hookFile(cwd: string): Promise<{ path: string; layout: Layout; ro
  * write: without `force` it refuses and shows the hook; with it, the old hook runs after keyscan.
  */
 export async function installHook(cwd: string, force: boolean): Promise<InstallAction> {
-  const { path, layout } = await hookFile(cwd);
+  const { path, layout, root } = await hookFile(cwd);
   const existing = await readIfExists(path);
-  if (existing?.includes(BEGIN)) return { kind: 'already', path, layout };
+  if (existing?.includes(BEGIN)) return { kind: 'already', path, layout, hooksScope: await hooksScope(root) };
   await mkdir(join(path, '..'), { recursive: true });
   if (layout === 'husky') {
     const text =
@@ -92,9 +108,9 @@ export async function installHook(cwd: string, force: boolean): Promise<InstallA
         : existing.endsWith('\n')
           ? existing + block(false)
           : existing + block(false, NEWLINE_ADDED.slice(1)).replace(/^/, '\n');
-    await writeFile(path, text);
-    await chmod(path, 0o755);
-    return { kind: 'installed', path, layout, chained: false };
+    await writeFile(path, text); // an existing file keeps its mode: .husky/pre-commit is committed, often 0644
+    if (existing === undefined) await chmod(path, 0o755); // husky 4-8 runs it directly
+    return { kind: 'installed', path, layout, chained: false, hooksScope: await hooksScope(root) };
   }
   let chained = false;
   if (existing !== undefined && !isOnlyShebang(existing)) {
@@ -104,7 +120,7 @@ export async function installHook(cwd: string, force: boolean): Promise<InstallA
   }
   await writeFile(path, `#!/bin/sh\n${block(chained)}`);
   await chmod(path, 0o755);
-  return { kind: 'installed', path, layout, chained };
+  return { kind: 'installed', path, layout, chained, hooksScope: await hooksScope(root) };
 }
 
 /** Removes exactly what installHook added, and puts a chained hook back. */

@@ -219,8 +219,8 @@ export function parseOptions(argv: readonly string[]): Options {
   const format = parseFormat(values.format ?? 'text', '--format');
   if (command === 'rules' && format !== 'text' && format !== 'json') throw new KeyscanError('USAGE', 'keyscan rules prints text or json');
   const reports = (values.report ?? []).map(parseReport);
-  if (reports.length > 0 && command !== 'scan' && command !== 'staged' && command !== 'git')
-    throw new KeyscanError('USAGE', '--report goes with a scan: keyscan [scan], staged or git (see keyscan --help)');
+  if (reports.length > 0 && command !== 'scan' && command !== 'staged' && command !== 'git' && command !== 'ci')
+    throw new KeyscanError('USAGE', '--report goes with a scan: keyscan [scan], staged, git or ci (see keyscan --help)');
   const targets = [...reports.map((r) => r.path), ...(values.output === undefined ? [] : [values.output])];
   const twice = targets.find((path, i) => targets.indexOf(path) !== i);
   if (twice !== undefined) throw new KeyscanError('USAGE', `two reports would write ${JSON.stringify(twice)}: give each its own file`);

@@ -85,3 +85,22 @@ describe('keyscan ci', () => {
     expect(report.findings.filter((f) => f.kind === 'secret').map((f) => f.file)).toEqual(['src/client.ts']);
   });
 });
+
+describe('keyscan ci reports', () => {
+  test('--report FORMAT=FILE as on a scan: one SARIF run, written where the user stands (a subdirectory)', async () => {
+    const { repo, base, head } = pullRequestRepo();
+    const work = tempTree();
+    const eventPath = join(work, 'event.json');
+    writeFileSync(eventPath, JSON.stringify({ pull_request: { base: { sha: base }, head: { sha: head } } }));
+    const run = await runBuiltCli(['ci', '--report', 'sarif=out.sarif', '--report', 'json=out.json'], {
+      cwd: join(repo.root, 'src'),
+      env: cliEnv({ GITHUB_ACTIONS: 'true', CI: 'true', GITHUB_EVENT_PATH: eventPath }),
+    });
+    expect(run.code, run.stderr).toBe(1);
+    const sarif = JSON.parse(readFileSync(join(repo.root, 'src/out.sarif'), 'utf8')) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(sarif.runs).toHaveLength(1);
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['src/client.ts']);
+    const json = JSON.parse(readFileSync(join(repo.root, 'src/out.json'), 'utf8')) as { findings: unknown[] };
+    expect(json.findings).toHaveLength(1);
+  });
+});

@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runBuiltCli, type CliRun } from './helpers/cli.js';
+import { PACKAGE_NAME } from '../src/install.js';
+import { CLI, runBuiltCli, type CliRun } from './helpers/cli.js';
 import { fakeOpenAiProjectKey } from './helpers/fake-keys.js';
 import { cliEnv, keyscanShimDir, pathWithShim, repoAt, tempRepo, type GitRepo, type GitResult } from './helpers/git-repo.js';
 import { tempTree } from './helpers/tmp.js';
@@ -261,5 +262,67 @@ describe.concurrent('keyscan install with a custom core.hooksPath', () => {
     expectRefused(repo, commitThroughHooks(repo, { 'key.env': `OPENAI_API_KEY=${KEY}\n` }, 'key'), 'key.env', 0);
     expect((await keyscan(repo.root, ['install', '--uninstall'])).code).toBe(0);
     expect(readFileSync(hook, 'utf8')).toBe(original);
+  });
+});
+
+describe.concurrent('what keyscan install writes', () => {
+  test('a hook that names no path of this machine and never runs the npm package called keyscan', async () => {
+    const repo = tempRepo();
+    expect((await keyscan(repo.root, ['install'])).code).toBe(0);
+    const hook = readFileSync(join(repo.root, '.git/hooks/pre-commit'), 'utf8');
+    for (const path of [repo.root, CLI, dirname(CLI), tmpdir(), homedir(), process.execPath]) expect(hook).not.toContain(path);
+    expect(hook).toContain('./node_modules/.bin/keyscan staged');
+    expect(hook).toContain(`npx --no-install ${PACKAGE_NAME} staged`);
+    expect(hook).not.toMatch(/npx (?:--\S+ )*keyscan(?![\w-])/);
+  });
+
+  test('the project\'s own node_modules/.bin/keyscan comes first', async () => {
+    const repo = tempRepo();
+    const marker = join(tempTree(), 'project-keyscan-ran');
+    repo.write({ 'node_modules/.bin/keyscan': `#!/bin/sh\ntouch '${marker}'\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n` });
+    chmodSync(join(repo.root, 'node_modules/.bin/keyscan'), 0o755);
+    repo.write({ '.gitignore': 'node_modules/\n' });
+    expect((await keyscan(repo.root, ['install'])).code).toBe(0);
+    expectRefused(repo, commitThroughHooks(repo, { 'k.env': `OPENAI_API_KEY=${KEY}\n` }, 'key'), 'k.env', 0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  test.each([
+    ['0644', 0o644],
+    ['0755', 0o755],
+  ])('a committed .husky/pre-commit with mode %s keeps it through install and uninstall', async (_name, mode) => {
+    const repo = tempRepo();
+    mkdirSync(join(repo.root, '.husky/_'), { recursive: true });
+    const dispatcher = join(repo.root, '.husky/_/pre-commit');
+    writeFileSync(dispatcher, '#!/bin/sh\nexec sh -e "$(dirname "$0")/../pre-commit" "$@"\n');
+    chmodSync(dispatcher, 0o755);
+    repo.git(['config', 'core.hooksPath', '.husky/_']);
+    const hook = join(repo.root, '.husky/pre-commit');
+    writeFileSync(hook, 'echo "lint"\n');
+    chmodSync(hook, mode);
+    expect((await keyscan(repo.root, ['install'])).code).toBe(0);
+    expect(statSync(hook).mode & 0o777).toBe(mode);
+    expectRefused(repo, commitThroughHooks(repo, { 'k.env': `OPENAI_API_KEY=${KEY}\n` }, 'key'), 'k.env', 0);
+    expect((await keyscan(repo.root, ['install', '--uninstall'])).code).toBe(0);
+    expect(statSync(hook).mode & 0o777).toBe(mode);
+    expect(readFileSync(hook, 'utf8')).toBe('echo "lint"\n');
+  });
+
+  test('a core.hooksPath from the global git config: installed there, with a warning that every repository runs it', async () => {
+    const repo = tempRepo();
+    const hooksDir = tempTree();
+    const home = tempTree({ '.gitconfig': `[core]\n\thooksPath = ${hooksDir}\n` });
+    // ~/.gitconfig itself: simple-git (which finds the hooks directory) drops GIT_CONFIG_GLOBAL
+    const env = cliEnv({ PATH, HOME: home, GIT_CONFIG_GLOBAL: undefined });
+    const run = await runBuiltCli(['install'], { cwd: repo.root, env });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: core\.hooksPath is set in your global git config .*every repository on this machine/);
+    expect(existsSync(join(hooksDir, 'pre-commit'))).toBe(true);
+    // set in the repository itself, it is no one else's business
+    const local = tempRepo();
+    local.git(['config', 'core.hooksPath', '.githooks']);
+    const quiet = await runBuiltCli(['install'], { cwd: local.root, env });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
   });
 });
