@@ -160,7 +160,7 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
     ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths })
-    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths });
+    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, maxFileSize: settings.maxFileSize, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths });
   let baseline = baselineOf(result.findings);
   if (opts.prune) {
     const previous = readBaseline(out, io.cwd);
@@ -270,6 +270,7 @@ async function runGit(opts: Options, io: Io): Promise<ExitCode> {
     cwd: io.cwd,
     root,
     rules: settings.rules,
+    maxFileSize: settings.maxFileSize,
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
     disabledPractices: settings.disabledPractices,
     clientSidePaths: settings.clientSidePaths,
@@ -353,7 +354,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       case 'ci':
         return await runCi(opts, io);
       case 'install': {
-        // loaded here: the hook's own start-up never pays for simple-git
+        // loaded here: the hook's own start-up never pays for the installer
         const { describeAction, installHook, uninstallHook } = await import('./install.js');
         const action = opts.uninstall ? await uninstallHook(io.cwd) : await installHook(io.cwd, opts.force);
         const message = describeAction(action, io.cwd);

@@ -11,13 +11,13 @@ import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } f
 import type { PracticeContext } from './practices/apply.js';
 import { ABOVE, frontendFacts } from './practices/client-side.js';
 import { manifestsAbove, manifestsAboveDir, packageManifests } from './sources/manifests.js';
-import { entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
+import { DEFAULT_MAX_FILE_SIZE, entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
 import { countCommits, gitFileStatus, historyFragments, readAtHead, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
 import { applyHistoryPractices } from './practices/history.js';
 import { practicesChecked, summarizePractices } from './practices/summary.js';
 import { createPathFilter } from './sources/ignore-rules.js';
 import { readStdinFragment } from './sources/stdin.js';
-import type { Finding, Fragment, PracticeId, ScanResult } from './types.js';
+import type { Finding, Fragment, PracticeId, ScanResult, Skipped } from './types.js';
 
 export interface ScanRequest {
   /** Absolute paths of files and directories, or '-' for standard input. */
@@ -210,6 +210,8 @@ export interface GitScanRequest {
   readonly clientSidePaths?: readonly string[];
   /** The top of the work tree, when the caller has it. */
   readonly root?: string;
+  /** A file diff adding more than this many bytes is skipped; DEFAULT_MAX_FILE_SIZE when unset. */
+  readonly maxFileSize?: number;
   /** Days after which a key still in the tree counts as not rotated (practice/stale-key). */
   readonly maxKeyAgeDays?: number;
   /** Called after each commit in history mode; cheap enough to call per commit. */
@@ -226,18 +228,23 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const root = request.root ?? (await repoRoot(request.cwd));
   const isIgnored = createPathFilter(root, ['.keyscanignore']);
   const disabled = request.disabledPractices ?? [];
-  // simple-git loads only for history: the hook's start-up stays lean
+  // range checks load only for history: the hook's start-up stays lean
   const warnings =
     request.mode === 'history' ? await (await import('./sources/git-ranges.js')).checkRevisions(root, request.history?.revisions ?? []) : [];
   let commits = 0;
   let bytes = 0;
   // the total only for a progress line: one extra git call, and only when someone watches
   const total = request.mode === 'history' && request.onProgress ? await countCommits(root, request.history ?? { revisions: [] }) : undefined;
+  const skipped: Skipped[] = [];
+  const maxFileSize = request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const onSkipped = (s: Skipped): void => void skipped.push(s);
   const fragments =
     request.mode === 'staged'
-      ? stagedFragments(root)
+      ? stagedFragments(root, { maxFileSize, onSkipped })
       : historyFragments(root, {
           ...(request.history ?? { revisions: [] }),
+          maxFileSize,
+          onSkipped,
           onCommit: () => {
             commits++;
             request.onProgress?.({ commits, total, bytes });
@@ -290,24 +297,26 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     // multi-line keys (PEM blocks) cannot be grepped line-wise; nor can anything if grep failed:
     // those are looked for in their own file at HEAD
     const byFile = findings.filter((f) => f.kind === 'secret' && (atHead === undefined || f.secret.reveal().includes('\n')));
-    const heads = byFile.length > 0 ? await readAtHead(root, [...new Set(byFile.map((f) => f.origin.path))]) : new Map<string, string | undefined>();
+    const heads = byFile.length > 0 ? await readAtHead(root, [...new Set(byFile.map((f) => f.origin.path))], maxFileSize) : new Map<string, string | undefined>();
     const isAtHead = (secret: string): boolean =>
       (atHead?.has(secret) ?? false) || [...heads.values()].some((text) => text?.includes(secret) ?? false);
     const checked = applyHistoryPractices(findings, isAtHead, Date.now(), request.maxKeyAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS, disabled);
     findings.splice(0, findings.length, ...checked);
   }
   findings.sort(request.mode === 'history' ? compareByCommitOrder(findings) : compareFindings);
+  const shownSkipped = [];
+  for (const s of skipped) if (!(await isIgnored(s.path))) shownSkipped.push(s);
   return {
     root,
     mode: request.mode,
     findings,
-    skipped: [],
+    skipped: shownSkipped,
     warnings,
     practices: summarizePractices(findings, practicesChecked(request.mode, disabled)),
     stats: {
       files: diffs,
       bytes,
-      skipped: 0,
+      skipped: shownSkipped.length,
       durationMs: Math.round(performance.now() - started),
       ...(request.mode === 'history' ? { commits } : {}),
     },
