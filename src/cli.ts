@@ -44,7 +44,7 @@ function useColor(opts: Options, io: Io): boolean {
   return io.isTTY;
 }
 
-const WARNED_REASONS = new Set(['unreadable', 'symlink-loop']);
+const WARNED_REASONS = new Set(['unreadable', 'symlink-loop', 'symlink-outside']);
 
 interface Settings {
   readonly config: Config;

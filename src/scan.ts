@@ -11,7 +11,7 @@ import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } f
 import type { PracticeContext } from './practices/apply.js';
 import { ABOVE, frontendFacts } from './practices/client-side.js';
 import { manifestsAbove, manifestsAboveDir, packageManifests } from './sources/manifests.js';
-import { DEFAULT_MAX_FILE_SIZE, entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
+import { DEFAULT_MAX_FILE_SIZE, entryForFile, unreadableReason, walkDirectory, type FileEntry } from './sources/files.js';
 import { countCommits, gitFileStatus, historyFragments, readAtHead, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
 import { applyHistoryPractices } from './practices/history.js';
 import { practicesChecked, summarizePractices } from './practices/summary.js';
@@ -114,13 +114,16 @@ async function* targetFiles(targets: readonly string[], cwd: string, outcome: Ba
 async function checkTargets(targets: readonly string[], cwd: string): Promise<void> {
   for (const target of targets) {
     if (target === '-') continue;
+    const shown = toPosix(relative(cwd, target)) || '.';
     try {
       await stat(target);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const shown = toPosix(relative(cwd, target)) || '.';
       throw new KeyscanError('USAGE', code === 'ENOENT' ? `no such file or directory: ${shown}` : `cannot scan ${shown}: ${code ?? String(err)}`, { cause: err });
     }
+    // a target the user named and keyscan cannot read is an error, never "No secrets found"
+    const unreadable = await unreadableReason(target);
+    if (unreadable !== undefined) throw new KeyscanError('IO', `cannot read ${shown}: ${unreadable}`);
   }
 }
 
@@ -142,10 +145,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
 
   if (request.targets.includes('-')) {
-    const { fragment, bytes } = await readStdinFragment(request.stdin());
-    outcome.files++;
-    outcome.bytes += bytes;
-    outcome.findings.push(...findingsIn(fragment, setup));
+    const read = await readStdinFragment(request.stdin(), request.maxFileSize);
+    if (read.kind === 'skipped') outcome.skipped.push(read.skipped);
+    else {
+      outcome.files++;
+      outcome.bytes += read.bytes;
+      outcome.findings.push(...findingsIn(read.fragment, setup));
+    }
   }
 
   const threads = useThreads(request);

@@ -155,7 +155,7 @@ export interface PracticeFinding {
   readonly evidence: string;
 }
 
-export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'special';
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'symlink-outside' | 'special';
 
 export interface Skipped {
   readonly path: string;

@@ -1,22 +1,40 @@
+/** A line longer than the limit: only its start, decoded, for a header line's sake. */
+export interface CutLine {
+  readonly cut: true;
+  readonly head: string;
+}
+
+const HEAD_BYTES = 4096;
+
 /**
  * Splits a byte stream into lines at '\n' only, as git ends them ("\r\n" loses its '\r'; a lone
  * '\r' stays inside its line, where readline would have split it and broken a hunk's line count).
  * Holds at most `maxLineBytes` of any line: the rest of a longer line is dropped as it arrives, so
- * a 300 MB one-line file costs `maxLineBytes` of memory, not 300 MB. A cut line comes out at
- * exactly `maxLineBytes` bytes (decoded), so a caller that limits sizes sees it is too long.
+ * a 300 MB one-line file costs `maxLineBytes` of memory, not 300 MB. A longer line comes out as a
+ * CutLine, never decoded whole.
  */
-export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<string> {
+export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<string | CutLine> {
   let parts: Buffer[] = [];
   let held = 0;
+  let head: Buffer | undefined; // set once the line is cut
   const take = (piece: Buffer): void => {
-    const room = maxLineBytes - held;
-    if (room <= 0) return;
-    const kept = piece.length <= room ? piece : piece.subarray(0, room);
-    // a copy when cut: a small slice must not keep the whole chunk alive
-    parts.push(kept.length === piece.length ? kept : Buffer.from(kept));
-    held += kept.length;
+    if (head !== undefined) return;
+    if (held + piece.length <= maxLineBytes) {
+      parts.push(piece);
+      held += piece.length;
+      return;
+    }
+    const first = parts.length > 0 ? parts[0]! : piece;
+    head = Buffer.from(first.subarray(0, HEAD_BYTES)); // a copy: the rest of the line is let go
+    parts = [];
+    held = 0;
   };
-  const line = (): string => {
+  const line = (): string | CutLine => {
+    if (head !== undefined) {
+      const cut: CutLine = { cut: true, head: head.toString('utf8') };
+      head = undefined;
+      return cut;
+    }
     const buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     parts = [];
     held = 0;
@@ -33,5 +51,5 @@ export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLi
     }
     if (start < chunk.length) take(chunk.subarray(start));
   }
-  if (held > 0 || parts.length > 0) yield line();
+  if (held > 0 || parts.length > 0 || head !== undefined) yield line();
 }

@@ -1,4 +1,5 @@
 import type { CommitInfo, Fragment, Origin, Skipped } from '../types.js';
+import type { CutLine } from './bounded-lines.js';
 
 /** Marks a commit header in `git log --format`: NUL cannot occur in a patch line. */
 export const COMMIT_MARK = '\u0000commit ';
@@ -69,7 +70,7 @@ type FileState = 'scan' | 'seen' | 'binary' | 'too-large';
  * maxFileSize is too large, and both are reported through onSkipped instead. Hunk bodies are read
  * by the counts in their headers, so an added line that looks like a header is still text.
  */
-export async function* patchFragments(lines: AsyncIterable<string>, options: PatchOptions): AsyncGenerator<Fragment> {
+export async function* patchFragments(lines: AsyncIterable<string | CutLine>, options: PatchOptions): AsyncGenerator<Fragment> {
   const maxFileSize = options.maxFileSize ?? Infinity;
   let commit: CommitInfo | undefined;
   let path: string | undefined;
@@ -107,8 +108,15 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
     probeLeft = BINARY_PROBE_BYTES;
     return state === 'scan' ? done : [];
   };
-  const addLine = (text: string): void => {
+  const addLine = (text: string, cut: boolean): void => {
     if (state !== 'scan') return;
+    if (cut) {
+      // a line longer than the limit allows: too large, whatever else the file adds
+      state = 'too-large';
+      held = [];
+      added = [];
+      return;
+    }
     if (probeLeft > 0) {
       if (text.slice(0, probeLeft).includes('\u0000')) {
         state = 'binary';
@@ -128,7 +136,8 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
     added.push(text);
   };
 
-  for await (const line of lines) {
+  for await (const item of lines) {
+    const line = typeof item === 'string' ? item : item.head;
     if (oldLeft > 0 || newLeft > 0) {
       const sign = line[0];
       if (sign === '+') {
@@ -137,7 +146,7 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
           flushHunk();
           addedStart = nextNewLine;
         }
-        addLine(line.slice(1));
+        addLine(line.slice(1), typeof item !== 'string');
         newLeft--;
         nextNewLine++;
       } else if (sign === '-') {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { basename, dirname } from 'node:path';
 import { KeyscanError } from '../errors.js';
 import type { CommitInfo, Fragment, Skipped } from '../types.js';
-import { boundedLines } from './bounded-lines.js';
+import { boundedLines, type CutLine } from './bounded-lines.js';
 import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
 
 /*
@@ -223,10 +223,10 @@ export function firstLine(text: string): string {
 }
 
 /**
- * Streams a git command's stdout as lines of at most `maxLineBytes` (a longer one is cut there);
+ * Streams a git command's stdout as lines of at most `maxLineBytes` (a longer one comes cut);
  * when the stream ends, a failed git is an error and not an empty result.
  */
-async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<string> {
+async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<string | CutLine> {
   const child = spawnGit(args, cwd, await pinsFor(cwd));
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
@@ -246,9 +246,9 @@ async function* streamLines(args: readonly string[], cwd: string, what: string, 
   if (code !== 0) throw new KeyscanError('GIT', `${what} failed: ${firstLine(stderr) || `git exited ${code}`}`);
 }
 
-/** A line holds a sign and up to maxFileSize bytes; one byte more says it is too large. */
+/** An added line holds a sign and up to maxFileSize bytes: a longer one makes its file diff too large. */
 function lineLimit(maxFileSize: number): number {
-  return Number.isFinite(maxFileSize) ? maxFileSize + 2 : Number.MAX_SAFE_INTEGER;
+  return Number.isFinite(maxFileSize) ? maxFileSize + 1 : Number.MAX_SAFE_INTEGER;
 }
 
 export interface StagedOptions {
