@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { OPEN_FLAGS, readRegularFile } from './bounded-read.js';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { Fragment, Skipped } from '../types.js';
@@ -188,61 +189,25 @@ export type ReadOutcome =
   | { readonly kind: 'fragment'; readonly fragment: Fragment; readonly bytes: number }
   | { readonly kind: 'skipped'; readonly skipped: Skipped; readonly bytes: number };
 
-const READ_CHUNK_BYTES = 1024 * 1024;
-
-/**
- * Reads at most `maxBytes + 1` bytes of an open file, whatever its size says (a /proc file says 0):
- * the buffer, or undefined when there is more.
- */
-function readBounded(fd: number, sizeHint: number, maxBytes: number): Buffer | undefined {
-  const limit = maxBytes + 1;
-  let buffer = Buffer.allocUnsafe(Math.min(limit, Math.max(sizeHint + 1, 4096)));
-  let length = 0;
-  for (;;) {
-    if (length === buffer.length) {
-      if (buffer.length >= limit) return undefined;
-      const grown = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2, buffer.length + 64 * READ_CHUNK_BYTES));
-      buffer.copy(grown, 0, 0, length);
-      buffer = grown;
-    }
-    const n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (n === 0) break;
-    length += n;
-  }
-  return length > maxBytes ? undefined : buffer.subarray(0, length);
-}
-
 function tooLarge(path: string, maxFileSize: number, size?: number): ReadOutcome {
   const what = size === undefined ? 'more than' : `${size} bytes,`;
   return { kind: 'skipped', bytes: 0, skipped: { path, reason: 'too-large', detail: `${what} over --max-file-size ${maxFileSize}` } };
 }
 
-function toPath(abs: string | Uint8Array): string | Buffer {
-  return typeof abs === 'string' || Buffer.isBuffer(abs) ? abs : Buffer.from(abs.buffer, abs.byteOffset, abs.byteLength);
-}
-
 /**
- * Reads one file whole, never more than maxFileSize + 1 bytes of it. Synchronous on purpose: it
- * runs in worker threads that have nothing else to do, where a blocking read of a cached file
- * beats event-loop round trips. Opened with O_NONBLOCK, so a FIFO (or a file swapped for one after
- * the walk) cannot block the open, and then checked through the open descriptor: only a regular
- * file is read.
+ * Reads one file whole, never more than maxFileSize + 1 bytes of it, and only a regular file (see
+ * readRegularFile). Synchronous on purpose: it runs in worker threads that have nothing else to
+ * do, where a blocking read of a cached file beats event-loop round trips.
  */
 export function readFileFragment(file: FileEntry, maxFileSize: number): ReadOutcome {
-  let fd: number | undefined;
   try {
-    fd = openSync(toPath(file.abs), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-    const info = fstatSync(fd);
-    if (!info.isFile()) return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'special', detail: 'not a regular file' } };
-    if (info.size > maxFileSize) return tooLarge(file.rel, maxFileSize, info.size);
-    const buffer = readBounded(fd, info.size, maxFileSize);
-    if (buffer === undefined) return tooLarge(file.rel, maxFileSize);
-    if (isBinary(buffer)) return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'binary', detail: 'binary file' } };
-    return { kind: 'fragment', bytes: buffer.length, fragment: { text: decodeText(buffer), origin: { kind: 'file', path: file.rel }, lineOffset: 0 } };
+    const read = readRegularFile(file.abs, maxFileSize);
+    if (read.kind === 'special') return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'special', detail: 'not a regular file' } };
+    if (read.kind === 'too-large') return tooLarge(file.rel, maxFileSize, read.size);
+    if (isBinary(read.buffer)) return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'binary', detail: 'binary file' } };
+    return { kind: 'fragment', bytes: read.buffer.length, fragment: { text: decodeText(read.buffer), origin: { kind: 'file', path: file.rel }, lineOffset: 0 } };
   } catch (err) {
     return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'unreadable', detail: errorText(err) } };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -255,7 +220,7 @@ export async function unreadableReason(abs: string): Promise<string | undefined>
     if ((await stat(abs)).isDirectory()) {
       const dir = await opendir(abs);
       await dir.close();
-    } else closeSync(openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY));
+    } else closeSync(openSync(abs, OPEN_FLAGS));
     return undefined;
   } catch (err) {
     return errorText(err);
