@@ -18,6 +18,7 @@ import { addSuppressed, type PracticeId, type ScanResult, type Severity } from '
 import { commitSide, NO_SIDE, resolveCommit, workTreeSide, type TrustedSide } from './sources/trusted-side.js';
 import { rangeEnds } from './sources/git-ranges.js';
 import { withConfigFrom } from './trusted-config.js';
+import { readRegularFile } from './sources/bounded-read.js';
 import { summarizePractices } from './practices/summary.js';
 import { packageVersion } from './version.js';
 
@@ -48,7 +49,7 @@ function useColor(opts: Options, io: Io): boolean {
   return io.isTTY;
 }
 
-const WARNED_REASONS = new Set(['unreadable', 'symlink-loop', 'archive']);
+const WARNED_REASONS = new Set(['unreadable', 'symlink-loop', 'symlink-outside', 'archive']);
 
 interface Settings {
   readonly config: Config;
@@ -108,7 +109,9 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
 function readBaseline(path: string, cwd: string): Baseline {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(resolve(cwd, path), 'utf8'));
+    const read = readRegularFile(resolve(cwd, path), MAX_BASELINE_BYTES);
+    if (read.kind !== 'read') throw new KeyscanError('USAGE', `cannot read baseline ${path}: ${read.kind === 'special' ? 'not a regular file' : 'larger than 64 MB'}`);
+    parsed = JSON.parse(read.buffer.toString('utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new KeyscanError('USAGE', `cannot read baseline ${path}: ${code === 'ENOENT' ? 'no such file (create one with keyscan baseline)' : code ?? 'invalid JSON'}`, { cause: err });
@@ -117,6 +120,9 @@ function readBaseline(path: string, cwd: string): Baseline {
   if (typeof baseline === 'string') throw new KeyscanError('USAGE', `baseline ${path}: ${baseline}`);
   return baseline;
 }
+
+/** A baseline lists findings, not files: past this it is not one. */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
 
@@ -197,7 +203,7 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
     ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, archives: opts.archives })
-    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths });
+    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, maxFileSize: settings.maxFileSize, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths });
   let baseline = baselineOf(result.findings);
   if (opts.prune) {
     const previous = readBaseline(out, io.cwd);
@@ -309,6 +315,7 @@ async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<Exi
     cwd: io.cwd,
     root,
     rules: settings.rules,
+    maxFileSize: settings.maxFileSize,
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
     disabledPractices: settings.disabledPractices,
     clientSidePaths: settings.clientSidePaths,
@@ -415,7 +422,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       case 'ci':
         return await runCi(opts, io);
       case 'install': {
-        // loaded here: the hook's own start-up never pays for simple-git
+        // loaded here: the hook's own start-up never pays for the installer
         const { describeAction, installHook, sharedWarning, uninstallHook } = await import('./install.js');
         const action = opts.uninstall ? await uninstallHook(io.cwd) : await installHook(io.cwd, opts.force);
         const message = describeAction(action, io.cwd);

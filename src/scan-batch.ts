@@ -1,6 +1,6 @@
 import { detect, type RuleSet } from './detect/detect.js';
 import { Secret } from './secret.js';
-import { readFileSync, statSync } from 'node:fs';
+import { readRegularFile } from './sources/bounded-read.js';
 import { readFileFragment, type FileEntry, type ReadOutcome } from './sources/files.js';
 import { archiveFragments, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './sources/archives.js';
 import { blankNotebookImages, isNotebook } from './sources/notebooks.js';
@@ -52,13 +52,13 @@ const MAX_ARCHIVE_FILE_BYTES = 128 * 1024 * 1024;
 function readArchive(file: FileEntry, kind: NonNullable<ReturnType<typeof archiveKind>>, setup: ScanSetup, outcome: BatchOutcome): void {
   let data: Buffer;
   try {
-    const info = statSync(file.abs);
-    if (!info.isFile()) return;
-    if (info.size > Math.max(setup.maxFileSize, MAX_ARCHIVE_FILE_BYTES)) {
-      outcome.skipped.push({ path: file.rel, reason: 'too-large', detail: `archive of ${info.size} bytes` });
+    const read = readRegularFile(file.abs, Math.max(setup.maxFileSize, MAX_ARCHIVE_FILE_BYTES));
+    if (read.kind === 'special') return;
+    if (read.kind === 'too-large') {
+      outcome.skipped.push({ path: file.rel, reason: 'too-large', detail: `archive over ${Math.max(setup.maxFileSize, MAX_ARCHIVE_FILE_BYTES)} bytes` });
       return;
     }
-    data = readFileSync(file.abs);
+    data = read.buffer;
   } catch (err) {
     outcome.skipped.push({ path: file.rel, reason: 'unreadable', detail: (err as NodeJS.ErrnoException).code ?? String(err) });
     return;

@@ -11,7 +11,7 @@ import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } f
 import type { PracticeContext } from './practices/apply.js';
 import { ABOVE, frontendFacts } from './practices/client-side.js';
 import { manifestsAbove, manifestsAboveDir, packageManifests } from './sources/manifests.js';
-import { entryForFile, walkDirectory, type FileEntry } from './sources/files.js';
+import { DEFAULT_MAX_FILE_SIZE, entryForFile, unreadableReason, walkDirectory, type FileEntry } from './sources/files.js';
 import { countCommits, gitFileStatus, historyFragments, readAtHead, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
 import { applyHistoryPractices } from './practices/history.js';
 import { practicesChecked, summarizePractices } from './practices/summary.js';
@@ -19,7 +19,7 @@ import { createAttributedFilter } from './sources/ignore-attributed.js';
 import { workTreeSide, type TrustedSide } from './sources/trusted-side.js';
 import { maskCommitMessages } from './detect/commit-messages.js';
 import { readStdinFragment } from './sources/stdin.js';
-import type { Finding, Fragment, PracticeId, ScanResult } from './types.js';
+import type { Finding, Fragment, PracticeId, ScanResult, Skipped } from './types.js';
 import { addSuppressed, commitOf, SUPPRESSED_BY_MARKER } from './types.js';
 
 export interface ScanRequest {
@@ -119,13 +119,16 @@ async function* targetFiles(targets: readonly string[], cwd: string, outcome: Ba
 async function checkTargets(targets: readonly string[], cwd: string): Promise<void> {
   for (const target of targets) {
     if (target === '-') continue;
+    const shown = toPosix(relative(cwd, target)) || '.';
     try {
       await stat(target);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const shown = toPosix(relative(cwd, target)) || '.';
       throw new KeyscanError('USAGE', code === 'ENOENT' ? `no such file or directory: ${shown}` : `cannot scan ${shown}: ${code ?? String(err)}`, { cause: err });
     }
+    // a target the user named and keyscan cannot read is an error, never "No secrets found"
+    const unreadable = await unreadableReason(target);
+    if (unreadable !== undefined) throw new KeyscanError('IO', `cannot read ${shown}: ${unreadable}`);
   }
 }
 
@@ -147,10 +150,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
 
   if (request.targets.includes('-')) {
-    const { fragment, bytes } = await readStdinFragment(request.stdin());
-    outcome.files++;
-    outcome.bytes += bytes;
-    outcome.findings.push(...findingsIn(fragment, setup, () => outcome.allowed++));
+    const read = await readStdinFragment(request.stdin(), request.maxFileSize);
+    if (read.kind === 'skipped') outcome.skipped.push(read.skipped);
+    else {
+      outcome.files++;
+      outcome.bytes += read.bytes;
+      outcome.findings.push(...findingsIn(read.fragment, setup, () => outcome.allowed++));
+    }
   }
 
   const threads = useThreads(request);
@@ -217,6 +223,8 @@ export interface GitScanRequest {
   readonly clientSidePaths?: readonly string[];
   /** The top of the work tree, when the caller has it. */
   readonly root?: string;
+  /** A file diff adding more than this many bytes is skipped; DEFAULT_MAX_FILE_SIZE when unset. */
+  readonly maxFileSize?: number;
   /** Days after which a key still in the tree counts as not rotated (practice/stale-key). */
   readonly maxKeyAgeDays?: number;
   /** Where .keyscanignore files are read: the work tree, or a pull request's base commit. */
@@ -236,18 +244,23 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const ignoredBy = createAttributedFilter((request.trusted ?? workTreeSide(root)).read, '.keyscanignore');
   const suppressed: Record<string, number> = {};
   const disabled = request.disabledPractices ?? [];
-  // simple-git loads only for history: the hook's start-up stays lean
+  // range checks load only for history: the hook's start-up stays lean
   const warnings =
     request.mode === 'history' ? await (await import('./sources/git-ranges.js')).checkRevisions(root, request.history?.revisions ?? []) : [];
   let commits = 0;
   let bytes = 0;
   // the total only for a progress line: one extra git call, and only when someone watches
   const total = request.mode === 'history' && request.onProgress ? await countCommits(root, request.history ?? { revisions: [] }) : undefined;
+  const skipped: Skipped[] = [];
+  const maxFileSize = request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const onSkipped = (s: Skipped): void => void skipped.push(s);
   const fragments =
     request.mode === 'staged'
-      ? stagedFragments(root)
+      ? stagedFragments(root, { maxFileSize, onSkipped })
       : historyFragments(root, {
           ...(request.history ?? { revisions: [] }),
+          maxFileSize,
+          onSkipped,
           onCommit: () => {
             commits++;
             request.onProgress?.({ commits, total, bytes });
@@ -307,24 +320,26 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     // multi-line keys (PEM blocks) cannot be grepped line-wise; nor can anything if grep failed:
     // those are looked for in their own file at HEAD
     const byFile = findings.filter((f) => f.kind === 'secret' && (atHead === undefined || f.secret.reveal().includes('\n')));
-    const heads = byFile.length > 0 ? await readAtHead(root, [...new Set(byFile.map((f) => f.origin.path))]) : new Map<string, string | undefined>();
+    const heads = byFile.length > 0 ? await readAtHead(root, [...new Set(byFile.map((f) => f.origin.path))], maxFileSize) : new Map<string, string | undefined>();
     const isAtHead = (secret: string): boolean =>
       (atHead?.has(secret) ?? false) || [...heads.values()].some((text) => text?.includes(secret) ?? false);
     const checked = applyHistoryPractices(findings, isAtHead, Date.now(), request.maxKeyAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS, disabled);
     findings.splice(0, findings.length, ...checked);
   }
   findings.sort(request.mode === 'history' ? compareByCommitOrder(findings) : compareFindings);
+  const shownSkipped = [];
+  for (const s of skipped) if ((await ignoredBy(s.path)) === undefined) shownSkipped.push(s);
   return {
     root,
     mode: request.mode,
     findings: maskCommitMessages(findings, secretsSeen),
-    skipped: [],
+    skipped: shownSkipped,
     warnings,
     practices: summarizePractices(findings, practicesChecked(request.mode, disabled)),
     stats: {
       files: diffs,
       bytes,
-      skipped: 0,
+      skipped: shownSkipped.length,
       durationMs: Math.round(performance.now() - started),
       ...(request.mode === 'history' ? { commits } : {}),
       ...(Object.keys(suppressed).length > 0 ? { suppressed } : {}),

@@ -157,7 +157,7 @@ export interface PracticeFinding {
   readonly evidence: string;
 }
 
-export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'special' | 'archive';
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'symlink-outside' | 'special' | 'archive';
 
 export interface Skipped {
   readonly path: string;

@@ -1,4 +1,4 @@
-import { git, firstLine } from './git.js';
+import { firstLine, gitClone } from './git.js';
 
 export interface CloneRequest {
   readonly url: string;
@@ -24,13 +24,11 @@ export async function cloneRepository(request: CloneRequest, cwd: string): Promi
     env['GIT_CONFIG_VALUE_0'] = `Authorization: ${request.auth.header}`;
   }
   const args = [
-    // keyscan's pinned config forbids every transport; a clone allows the ones a plan can name
-    '-c', 'protocol.https.allow=always', '-c', 'protocol.http.allow=always', '-c', 'protocol.file.allow=always', '-c', 'protocol.ssh.allow=always',
     'clone', '--bare', '--quiet', '--no-tags',
     ...(request.shallow ? ['--depth', '1', '--single-branch'] : []),
     '--', request.url, request.dir,
   ];
-  const run = await git(args, cwd, env);
+  const run = await gitClone(args, cwd, env);
   if (run.code === 0) return { kind: 'cloned' };
   // git's message names the URL as given (never with credentials: they were not in it)
   return { kind: 'failed', reason: firstLine(run.stderr.replace(/^fatal: /gm, '')) || `git clone exited ${run.code}` };

@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
-import { opendir, stat } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { OPEN_FLAGS, readRegularFile } from './bounded-read.js';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { Fragment, Skipped } from '../types.js';
 import { git } from './git.js';
@@ -10,8 +11,11 @@ export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 const BINARY_PROBE_BYTES = 8192;
 
 export interface FileEntry {
-  /** Absolute path, for reading. */
-  readonly abs: string;
+  /**
+   * Absolute path, for reading: a link's resolved target. Bytes when the name is not valid UTF-8,
+   * so the file is opened by its real name (a worker receives them as a Uint8Array).
+   */
+  readonly abs: string | Uint8Array;
   /** Relative to the scan root, `/`-separated: what reports show. */
   readonly rel: string;
 }
@@ -70,7 +74,32 @@ interface Layers {
 export async function* walkDirectory(root: string): AsyncGenerator<WalkEvent> {
   const gitLayer = await readNamedLayer(root, '', [join(root, '.git', 'info', 'exclude'), '.gitignore']);
   const keyscanLayer = await readNamedLayer(root, '', ['.keyscanignore']);
-  yield* walkInto(root, '', { git: gitLayer ? [gitLayer] : [], keyscan: keyscanLayer ? [keyscanLayer] : [] }, trackedBelow(root));
+  const realRoot = await realpath(root, { encoding: 'buffer' });
+  yield* walkInto(root, '', { git: gitLayer ? [gitLayer] : [], keyscan: keyscanLayer ? [keyscanLayer] : [] }, trackedBelow(root), realRoot);
+}
+
+/** A name read as bytes: its text when it is valid UTF-8, else the bytes (to open it) and an escaped text (to show it). */
+function nameOf(bytes: Buffer): { text: string; path: string | Buffer } {
+  const text = bytes.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(bytes)) return { text, path: text };
+  let shown = '';
+  for (const b of bytes) shown += b >= 0x80 ? `\\x${b.toString(16).padStart(2, '0')}` : b === 0x5c ? '\\\\' : String.fromCharCode(b);
+  return { text: shown, path: bytes };
+}
+
+function joinPath(dir: string | Buffer, name: string | Buffer): string | Buffer {
+  if (typeof dir === 'string' && typeof name === 'string') return join(dir, name);
+  return Buffer.concat([Buffer.from(dir), Buffer.from('/'), Buffer.from(name)]);
+}
+
+/** The path as a string when its bytes are valid UTF-8. */
+function asPath(bytes: Buffer): string | Buffer {
+  return nameOf(bytes).path;
+}
+
+/** Whether `target` (resolved) is `root` or below it. */
+function isInside(target: Buffer, root: Buffer): boolean {
+  return target.equals(root) || (target.length > root.length && target[root.length] === 0x2f && target.subarray(0, root.length).equals(root));
 }
 
 async function isSkipped(layers: Layers, rel: string, isDir: boolean, tracked: () => Promise<Tracked>): Promise<boolean> {
@@ -81,45 +110,58 @@ async function isSkipped(layers: Layers, rel: string, isDir: boolean, tracked: (
   return isDir ? !t.dirs.has(rel) : !t.files.has(rel);
 }
 
-async function* walkInto(absDir: string, relDir: string, layers: Layers, tracked: () => Promise<Tracked>): AsyncGenerator<WalkEvent> {
+async function* walkInto(absDir: string | Buffer, relDir: string, layers: Layers, tracked: () => Promise<Tracked>, realRoot: Buffer): AsyncGenerator<WalkEvent> {
   let dir;
   try {
-    dir = await opendir(absDir);
+    // names as bytes: a name that is not valid UTF-8 would not survive a round trip through a string
+    dir = await opendir(absDir as string, { encoding: 'buffer' as BufferEncoding });
   } catch (err) {
     yield { kind: 'skipped', skipped: { path: relDir || '.', reason: 'unreadable', detail: `cannot read directory: ${errorText(err)}` } };
     return;
   }
-  const subdirs: string[] = [];
+  const subdirs: { text: string; path: string | Buffer }[] = [];
   for await (const entry of dir) {
+    const name = nameOf(entry.name as unknown as Buffer);
     // .git is a file in worktrees and submodules: skipped whatever its type
-    if (ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
-    const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
-    const abs = join(absDir, entry.name);
+    if (ALWAYS_SKIPPED_DIRS.has(name.text)) continue;
+    const rel = relDir === '' ? name.text : `${relDir}/${name.text}`;
+    const abs = joinPath(absDir, name.path);
     if (entry.isDirectory()) {
-      if (!(await isSkipped(layers, rel, true, tracked))) subdirs.push(entry.name);
+      if (!(await isSkipped(layers, rel, true, tracked))) subdirs.push(name);
     } else if (entry.isFile()) {
       if (!(await isSkipped(layers, rel, false, tracked))) yield { kind: 'file', file: { abs, rel } };
     } else if (entry.isSymbolicLink()) {
       if (await isSkipped(layers, rel, false, tracked)) continue;
-      try {
-        const target = await stat(abs);
-        if (target.isFile()) yield { kind: 'file', file: { abs, rel } };
-        else if (target.isDirectory())
-          yield { kind: 'skipped', skipped: { path: rel, reason: 'symlink-dir', detail: 'link to a directory, not followed' } };
-      } catch (err) {
-        const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
-        yield { kind: 'skipped', skipped: { path: rel, reason: loop ? 'symlink-loop' : 'unreadable', detail: errorText(err) } };
-      }
+      yield await followLink(abs, rel, realRoot);
     }
     // sockets, FIFOs and devices hold no committed text; reading a FIFO would block
   }
-  subdirs.sort();
+  subdirs.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   for (const name of subdirs) {
-    const rel = relDir === '' ? name : `${relDir}/${name}`;
-    const abs = join(absDir, name);
-    const gitLayer = await readNamedLayer(abs, rel, ['.gitignore']);
-    const keyscanLayer = await readNamedLayer(abs, rel, ['.keyscanignore']);
-    yield* walkInto(abs, rel, { git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked);
+    const rel = relDir === '' ? name.text : `${relDir}/${name.text}`;
+    const abs = joinPath(absDir, name.path);
+    // ignore files below a directory whose name is not UTF-8 are not read (readNamedLayer takes a string)
+    const gitLayer = typeof abs === 'string' ? await readNamedLayer(abs, rel, ['.gitignore']) : undefined;
+    const keyscanLayer = typeof abs === 'string' ? await readNamedLayer(abs, rel, ['.keyscanignore']) : undefined;
+    yield* walkInto(abs, rel, { git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked, realRoot);
+  }
+}
+
+/**
+ * A symbolic link met in a walk: followed only to a file inside the scanned tree (so a link to
+ * /proc/self/pagemap, /dev/zero or ~/.ssh is never read), and then read by its resolved path.
+ */
+async function followLink(abs: string | Buffer, rel: string, realRoot: Buffer): Promise<WalkEvent> {
+  try {
+    const target = await realpath(abs as string, { encoding: 'buffer' as BufferEncoding }) as unknown as Buffer;
+    if (!isInside(target, realRoot)) return { kind: 'skipped', skipped: { path: rel, reason: 'symlink-outside', detail: 'link outside the scanned tree' } };
+    const info = await stat(target);
+    if (info.isFile()) return { kind: 'file', file: { abs: asPath(target), rel } };
+    if (info.isDirectory()) return { kind: 'skipped', skipped: { path: rel, reason: 'symlink-dir', detail: 'link to a directory, not followed' } };
+    return { kind: 'skipped', skipped: { path: rel, reason: 'special', detail: 'link to a FIFO, socket or device' } };
+  } catch (err) {
+    const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
+    return { kind: 'skipped', skipped: { path: rel, reason: loop ? 'symlink-loop' : 'unreadable', detail: errorText(err) } };
   }
 }
 
@@ -132,13 +174,14 @@ export function entryForFile(abs: string, cwd: string): FileEntry {
 export function decodeText(buffer: Buffer): string {
   // UTF-16 with a byte-order mark holds NULs but is text (Windows tools write it).
   if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) return buffer.subarray(2).toString('utf16le');
+  if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) return Buffer.from(buffer.subarray(2, buffer.length - (buffer.length % 2))).swap16().toString('utf16le');
   if (buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) return buffer.subarray(3).toString('utf8');
   // Invalid UTF-8 decodes to U+FFFD one for one, so keys in the valid parts are still found.
   return buffer.toString('utf8');
 }
 
 export function isBinary(buffer: Buffer): boolean {
-  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) return false;
+  if (buffer.length >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))) return false;
   return buffer.subarray(0, BINARY_PROBE_BYTES).includes(0);
 }
 
@@ -146,25 +189,40 @@ export type ReadOutcome =
   | { readonly kind: 'fragment'; readonly fragment: Fragment; readonly bytes: number }
   | { readonly kind: 'skipped'; readonly skipped: Skipped; readonly bytes: number };
 
+function tooLarge(path: string, maxFileSize: number, size?: number): ReadOutcome {
+  const what = size === undefined ? 'more than' : `${size} bytes,`;
+  return { kind: 'skipped', bytes: 0, skipped: { path, reason: 'too-large', detail: `${what} over --max-file-size ${maxFileSize}` } };
+}
+
 /**
- * Reads one file whole. Synchronous on purpose: it runs in worker threads that have nothing else to
- * do, where a blocking read of a cached file beats four event-loop round trips (open, stat, read,
- * close). The path is stat-ed before it is opened, since opening a FIFO would block.
+ * Reads one file whole, never more than maxFileSize + 1 bytes of it, and only a regular file (see
+ * readRegularFile). Synchronous on purpose: it runs in worker threads that have nothing else to
+ * do, where a blocking read of a cached file beats event-loop round trips.
  */
 export function readFileFragment(file: FileEntry, maxFileSize: number): ReadOutcome {
   try {
-    const info = statSync(file.abs);
-    if (!info.isFile()) return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'special', detail: 'not a regular file' } };
-    if (info.size > maxFileSize)
-      return {
-        kind: 'skipped',
-        bytes: 0,
-        skipped: { path: file.rel, reason: 'too-large', detail: `${info.size} bytes, over --max-file-size ${maxFileSize}` },
-      };
-    const buffer = readFileSync(file.abs);
-    if (isBinary(buffer)) return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'binary', detail: 'binary file' } };
-    return { kind: 'fragment', bytes: buffer.length, fragment: { text: decodeText(buffer), origin: { kind: 'file', path: file.rel }, lineOffset: 0 } };
+    const read = readRegularFile(file.abs, maxFileSize);
+    if (read.kind === 'special') return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'special', detail: 'not a regular file' } };
+    if (read.kind === 'too-large') return tooLarge(file.rel, maxFileSize, read.size);
+    if (isBinary(read.buffer)) return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'binary', detail: 'binary file' } };
+    return { kind: 'fragment', bytes: read.buffer.length, fragment: { text: decodeText(read.buffer), origin: { kind: 'file', path: file.rel }, lineOffset: 0 } };
   } catch (err) {
     return { kind: 'skipped', bytes: 0, skipped: { path: file.rel, reason: 'unreadable', detail: errorText(err) } };
+  }
+}
+
+/**
+ * Checks that a path named on the command line can be read: a file opened (without blocking, a
+ * FIFO included), a directory listed. An unreadable target is the user's error, not a skip.
+ */
+export async function unreadableReason(abs: string): Promise<string | undefined> {
+  try {
+    if ((await stat(abs)).isDirectory()) {
+      const dir = await opendir(abs);
+      await dir.close();
+    } else closeSync(openSync(abs, OPEN_FLAGS));
+    return undefined;
+  } catch (err) {
+    return errorText(err);
   }
 }

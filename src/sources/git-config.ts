@@ -1,6 +1,7 @@
-import { simpleGit } from 'simple-git';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { KeyscanError } from '../errors.js';
-import { git } from './git.js';
+import { configEntries, git } from './git.js';
 
 export interface HookLocation {
   readonly root: string;
@@ -9,27 +10,19 @@ export interface HookLocation {
   readonly hooksPathConfig: string | undefined;
 }
 
-// simple-git is for the slow, occasional questions (install, range checks); the hook path spawns git itself.
 export async function hookLocation(cwd: string): Promise<HookLocation> {
-  const git = simpleGit(cwd);
-  let root: string;
-  try {
-    root = (await git.revparse(['--show-toplevel'])).trim();
-  } catch (err) {
-    throw new KeyscanError('GIT', `not a git repository: ${cwd} (run keyscan install inside the repository)`, { cause: err });
-  }
-  const top = simpleGit(root);
-  const hooks = (await top.revparse(['--git-path', 'hooks'])).trim();
-  const configured = (await top.raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
-  return { root, hooksDir: hooks.startsWith('/') ? hooks : `${root}/${hooks}`, hooksPathConfig: configured === '' ? undefined : configured };
+  const top = await git(['rev-parse', '--show-toplevel'], cwd);
+  if (top.code !== 0) throw new KeyscanError('GIT', `not a git repository: ${cwd} (run keyscan install inside the repository)`);
+  const root = top.stdout.trim();
+  // core.hooksPath as the repository and the user set it, read from the config listing (the last
+  // one wins): every git run pins it to /dev/null, so `rev-parse --git-path hooks` would say that
+  const configured = (await configEntries(root)).filter((e) => e.scope !== 'command' && e.key === 'core.hookspath').at(-1)?.value ?? '';
+  const hooks = configured !== '' ? configured.replace(/^~(?=\/)/, homedir()) : `${(await git(['rev-parse', '--git-common-dir'], root)).stdout.trim()}/hooks`;
+  // relative: to the top of the work tree, where git runs hooks
+  return { root, hooksDir: isAbsolute(hooks) ? hooks : join(root, hooks), hooksPathConfig: configured === '' ? undefined : configured };
 }
 
-
-export async function isShallowRepository(root: string): Promise<boolean> {
-  return (await simpleGit(root).revparse(['--is-shallow-repository'])).trim() === 'true';
-}
-
-/** Whether a revision names a commit here. By exit code: a quiet failure of rev-parse prints nothing, which simple-git takes for success. */
+/** Whether a revision names a commit here. By exit code: a quiet failure of rev-parse prints nothing. */
 export async function commitExists(root: string, rev: string): Promise<boolean> {
   return (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], root)).code === 0;
 }

@@ -1,4 +1,5 @@
-import type { CommitInfo, Fragment, Origin } from '../types.js';
+import type { CommitInfo, Fragment, Origin, Skipped } from '../types.js';
+import type { CutLine } from './bounded-lines.js';
 
 /** Marks a commit header in `git log --format`: NUL cannot occur in a patch line. */
 export const COMMIT_MARK = '\u0000commit ';
@@ -47,10 +48,14 @@ const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 export interface PatchOptions {
   readonly kind: 'staged' | 'commit';
+  /** A file diff adding more than this many bytes (UTF-8, newlines included) is skipped, not scanned. */
+  readonly maxFileSize?: number;
   /** Called with each diff's pre/post blob pair and path; returning false skips a diff already scanned. */
   readonly isNewDiff?: (blobs: string) => boolean;
   /** Called when a commit header is read, before its fragments. */
-  readonly onCommit?: (commit: CommitInfo) => void;
+  readonly onCommit?: ((commit: CommitInfo) => void) | undefined;
+  /** Called for each file diff not scanned: binary, or too large. */
+  readonly onSkipped?: ((skipped: Skipped) => void) | undefined;
 }
 
 function parseCommitLine(line: string): CommitInfo {
@@ -58,15 +63,24 @@ function parseCommitLine(line: string): CommitInfo {
   return { commit: sha.replace(/^commit /, ''), author, email, date, message };
 }
 
+/** Git's own test for binary content, as in tree scans: a NUL among the first 8 KiB (here: of the added text). */
+const BINARY_PROBE_BYTES = 8192;
+
+type FileState = 'scan' | 'seen' | 'binary' | 'too-large';
+
 /**
- * Turns a unified diff (`git diff -U0` or `git log -p -U0`) into fragments of added lines, one per
- * hunk, numbered as in the new file. Holds one hunk at a time, never the whole patch. Hunk bodies
- * are read by the counts in their headers, so an added line that looks like a header is still text.
+ * Turns a unified diff (`git diff -U0 --text` or `git log -p -U0 --text`) into fragments of added
+ * lines, one per hunk, numbered as in the new file. Holds one file diff at a time (at most
+ * maxFileSize of added text), never the whole patch, and yields its fragments when it ends: a file
+ * diff whose added text starts with a NUL in its first 8 KiB is binary, one that adds more than
+ * maxFileSize is too large, and both are reported through onSkipped instead. Hunk bodies are read
+ * by the counts in their headers, so an added line that looks like a header is still text.
  */
-export async function* patchFragments(lines: AsyncIterable<string>, options: PatchOptions): AsyncGenerator<Fragment> {
+export async function* patchFragments(lines: AsyncIterable<string | CutLine>, options: PatchOptions): AsyncGenerator<Fragment> {
+  const maxFileSize = options.maxFileSize ?? Infinity;
   let commit: CommitInfo | undefined;
   let path: string | undefined;
-  let skipFile = false;
+  let state: FileState = 'scan';
   let blobs = '';
   let oldLeft = 0;
   let newLeft = 0;
@@ -76,20 +90,63 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
   // between a commit's header and its MESSAGE_END line: the message's lines
   let message: string[] | undefined;
   let messageChars = 0;
+  // the file diff in progress: its fragments, the bytes it adds, what is left of the binary probe
+  let held: Fragment[] = [];
+  let fileBytes = 0;
+  let probeLeft = BINARY_PROBE_BYTES;
 
   const origin = (): Origin =>
     options.kind === 'staged' || commit === undefined ? { kind: 'staged', path: path! } : { kind: 'commit', path: path!, ...commit };
-  const flush = (): Fragment | undefined => {
-    if (added.length === 0 || path === undefined || skipFile) {
-      added = [];
-      return undefined;
-    }
-    const fragment: Fragment = { text: added.join('\n'), origin: origin(), lineOffset: addedStart - 1 };
+  const flushHunk = (): void => {
+    if (added.length > 0 && path !== undefined && state === 'scan') held.push({ text: added.join('\n'), origin: origin(), lineOffset: addedStart - 1 });
     added = [];
-    return fragment;
+  };
+  const where = (): string => (commit === undefined || options.kind === 'staged' ? '' : ` in commit ${commit.commit.slice(0, 12)}`);
+  /** Ends the file diff in progress: its fragments, or nothing when it was skipped. */
+  const endFile = (): Fragment[] => {
+    flushHunk();
+    const done = held;
+    held = [];
+    if (path !== undefined && (state === 'binary' || state === 'too-large'))
+      options.onSkipped?.(
+        state === 'binary'
+          ? { path, reason: 'binary', detail: `binary file${where()}` }
+          : { path, reason: 'too-large', detail: `adds more than --max-file-size (${maxFileSize} bytes)${where()}` },
+      );
+    fileBytes = 0;
+    probeLeft = BINARY_PROBE_BYTES;
+    return state === 'scan' ? done : [];
+  };
+  const addLine = (text: string, cut: boolean): void => {
+    if (state !== 'scan') return;
+    if (cut) {
+      // a line longer than the limit allows: too large, whatever else the file adds
+      state = 'too-large';
+      held = [];
+      added = [];
+      return;
+    }
+    if (probeLeft > 0) {
+      if (text.slice(0, probeLeft).includes('\u0000')) {
+        state = 'binary';
+        held = [];
+        added = [];
+        return;
+      }
+      probeLeft -= text.length + 1;
+    }
+    fileBytes += Buffer.byteLength(text) + 1;
+    if (fileBytes > maxFileSize) {
+      state = 'too-large';
+      held = [];
+      added = [];
+      return;
+    }
+    added.push(text);
   };
 
-  for await (const line of lines) {
+  for await (const item of lines) {
+    const line = typeof item === 'string' ? item : item.head;
     if (message !== undefined) {
       const end = line.indexOf(MESSAGE_END);
       if (end === -1 || line.slice(end + MESSAGE_END.length) !== commit!.commit) {
@@ -110,11 +167,10 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
       if (sign === '+') {
         if (added.length === 0) addedStart = nextNewLine;
         else if (addedStart + added.length !== nextNewLine) {
-          const done = flush();
-          if (done) yield done;
+          flushHunk();
           addedStart = nextNewLine;
         }
-        added.push(line.slice(1));
+        addLine(line.slice(1), typeof item !== 'string');
         newLeft--;
         nextNewLine++;
       } else if (sign === '-') {
@@ -129,8 +185,7 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
         newLeft = 0;
       }
       if (oldLeft > 0 || newLeft > 0 || sign === '\\') continue;
-      const done = flush();
-      if (done) yield done;
+      flushHunk();
       continue;
     }
     if (line.startsWith('@@')) {
@@ -140,20 +195,21 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
       nextNewLine = Number(m[2]);
       newLeft = m[3] === undefined ? 1 : Number(m[3]);
     } else if (line.startsWith('diff --git ')) {
+      yield* endFile();
       path = undefined;
       blobs = '';
-      skipFile = false;
+      state = 'scan';
     } else if (line.startsWith('+++ ')) {
       path = newPathOf(line);
       // the same change to the same path (a cherry-pick, a branch merged in) is scanned once
-      if (path !== undefined && blobs !== '' && options.isNewDiff && !options.isNewDiff(`${blobs} ${path}`)) skipFile = true;
+      if (path !== undefined && blobs !== '' && options.isNewDiff && !options.isNewDiff(`${blobs} ${path}`)) state = 'seen';
     } else if (line.startsWith('index ')) {
       blobs = line.slice(6).split(' ')[0] ?? '';
     } else if (line.startsWith(COMMIT_MARK)) {
-      const done = flush();
-      if (done) yield done;
+      yield* endFile();
       commit = parseCommitLine(line);
       path = undefined;
+      state = 'scan';
       oldLeft = 0;
       newLeft = 0;
       options.onCommit?.(commit);
@@ -164,6 +220,5 @@ export async function* patchFragments(lines: AsyncIterable<string>, options: Pat
       }
     }
   }
-  const done = flush();
-  if (done) yield done;
+  yield* endFile();
 }

@@ -1,5 +1,6 @@
 import { KeyscanError } from '../errors.js';
-import { commitExists, isShallowRepository, mergeBase } from './git-config.js';
+import { commitExists, mergeBase } from './git-config.js';
+import { isShallowRepository } from './git.js';
 
 /** The ends of a revision argument: `a..b`, `a...b`, `^a`, `a`; an empty side means HEAD. */
 export function rangeEnds(rev: string): { from?: string; to: string } {

@@ -1,13 +1,140 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { basename, dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { KeyscanError } from '../errors.js';
-import type { CommitInfo, Fragment } from '../types.js';
+import type { CommitInfo, Fragment, Skipped } from '../types.js';
+import { boundedLines, type CutLine } from './bounded-lines.js';
 import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
 
-// Every git call pins the settings that change diff output: a user's config must not change what we parse.
-const PINNED = ['-c', 'core.quotepath=off', '-c', 'color.ui=never', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.relative=false'];
-const DIFF_ARGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-U0', '--full-index', '-M', '--src-prefix=a/', '--dst-prefix=b/', '--ignore-submodules=all'];
+/*
+ * Every git process keyscan starts is spawned by spawnGit below, with a configuration the scanned
+ * repository cannot change: its .git/config, the files that config includes (include.path,
+ * includeIf) and .git/config.worktree are untrusted, and command-line settings (`-c`, scope
+ * "command") win over all of them. Pinned, and why:
+ * - core.fsmonitor=false: git runs it as a command on every index read (ls-files, diff --cached,
+ *   check-ignore).
+ * - core.hooksPath=/dev/null: no hook can be found (no command we run fires one; belt and braces).
+ * - --no-pager (and core.pager): pager.<cmd> and core.pager name programs.
+ * - core.editor, sequence.editor: programs; nothing we run edits, pinned to the no-op `:`.
+ * - core.sshCommand, core.gitProxy, core.askPass, credential.helper (empty resets the list),
+ *   core.alternateRefsCommand: programs git runs only to reach a remote; also unreachable, see
+ *   protocol below.
+ * - protocol.allow=never and GIT_ALLOW_PROTOCOL='' (the environment beats every protocol.<name>.allow
+ *   a repository may set): keyscan never fetches; a partial clone's lazy fetch of a missing blob
+ *   (which may run remote.<name>.uploadpack, an ext:: URL, a credential helper) fails instead.
+ *   GIT_NO_LAZY_FETCH=1 says the same to git 2.44 and later.
+ * - diff.external= with --no-ext-diff, diff.<driver>.textconv/command with --no-textconv: programs
+ *   run per file diff.
+ * - gpg.program, gpg.ssh.defaultKeyCommand, log.showSignature=false, merge.verifySignatures=false:
+ *   `git log` runs gpg (or the program set) to verify signatures when log.showSignature is on.
+ * - gc.auto=0, maintenance.auto=false: no background maintenance (gc runs the pre-auto-gc hook).
+ * - submodule.recurse=false, diff.submodule=short: no git run inside a submodule, whose config we
+ *   have not read (diff arguments also ignore submodules).
+ * - core.attributesFile=/dev/null: attributes only change what a diff shows (which --text and
+ *   --no-textconv undo), and a path there could be a FIFO that hangs git.
+ * - core.useReplaceRefs=false, GIT_NO_REPLACE_OBJECTS=1, GIT_GRAFT_FILE (a path that cannot exist): refs/replace and
+ *   grafts would let a repository show us other objects or other parents than those committed; we
+ *   scan what was really committed.
+ * - log.showRoot=true: false would hide the whole first commit's patch from `git log -p`.
+ * - core.bigFileThreshold=512m (git's default): above it git calls a file binary in a diff.
+ * - filter.<driver>.{clean,smudge,process} (empty; required=false), diff.<driver>.{textconv,command},
+ *   merge.<driver>.driver, {diff,merge,gui}tool.<name>.cmd, credential.<url>.helper,
+ *   gpg.<format>.program, pager.<cmd>, protocol.<name>.allow: names chosen by the repository, so
+ *   they are read from its config first (`git config --list --includes`, which itself runs
+ *   nothing) and each one found is pinned (dynamicPins). `git diff --cached` and `git log -p` may
+ *   read a clean worktree file instead of its blob and run its clean filter on it: seen with git 2.39.
+ * - GIT_TERMINAL_PROMPT=0: never wait on a terminal prompt; GIT_OPTIONAL_LOCKS=0: never write the
+ *   index of the scanned repository.
+ * Left as the repository says (they run nothing here): alias.* (an alias never shadows a built-in,
+ * and we only run built-ins), core.excludesFile (the user's global one must count for `check-ignore`),
+ * difftool/mergetool/browser/man/imap/sendemail/submodule.<name>.update (their commands are never run).
+ */
+const STATIC_PINS: readonly (readonly [string, string])[] = [
+  // output keyscan parses
+  ['core.quotepath', 'off'],
+  ['color.ui', 'never'],
+  ['diff.noprefix', 'false'],
+  ['diff.mnemonicPrefix', 'false'],
+  ['diff.relative', 'false'],
+  ['i18n.logOutputEncoding', 'UTF-8'],
+  ['grep.lineNumber', 'false'],
+  ['grep.column', 'false'],
+  ['grep.fullName', 'false'],
+  // what is scanned
+  ['log.showRoot', 'true'],
+  ['core.bigFileThreshold', '512m'],
+  ['core.useReplaceRefs', 'false'],
+  ['submodule.recurse', 'false'],
+  ['diff.submodule', 'short'],
+  ['core.attributesFile', '/dev/null'],
+  // programs
+  ['core.fsmonitor', 'false'],
+  ['core.hooksPath', '/dev/null'],
+  ['core.pager', 'cat'],
+  ['core.editor', ':'],
+  ['sequence.editor', ':'],
+  ['core.sshCommand', ''],
+  ['core.gitProxy', ''],
+  ['core.askPass', ''],
+  ['core.alternateRefsCommand', ''],
+  ['credential.helper', ''],
+  ['diff.external', ''],
+  ['gpg.program', ''],
+  ['gpg.ssh.defaultKeyCommand', ''],
+  ['log.showSignature', 'false'],
+  ['merge.verifySignatures', 'false'],
+  ['protocol.allow', 'never'],
+  ['gc.auto', '0'],
+  ['maintenance.auto', 'false'],
+];
+
+const STATIC_ARGS: readonly string[] = ['--no-pager', ...STATIC_PINS.flatMap(([key, value]) => ['-c', `${key}=${value}`])];
+
+/** Values for --config-env=<key>=<variable>: a key named by a repository may hold any character but a newline, `=` included. */
+const PIN_VALUES = { KEYSCAN_GIT_PIN_EMPTY: '', KEYSCAN_GIT_PIN_NEVER: 'never', KEYSCAN_GIT_PIN_FALSE: 'false' } as const;
+
+const PINNED_ENV: Readonly<Record<string, string>> = {
+  ...PIN_VALUES,
+  GIT_ALLOW_PROTOCOL: '',
+  GIT_PROTOCOL_FROM_USER: '0',
+  GIT_NO_LAZY_FETCH: '1',
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_NO_REPLACE_OBJECTS: '1',
+  GIT_GRAFT_FILE: '/dev/null/no-grafts', // a path that cannot exist: /dev/null itself draws a deprecation hint
+  GIT_OPTIONAL_LOCKS: '0',
+  GIT_PAGER: 'cat',
+};
+
+/** Keys whose middle part the repository names, each with the pin it gets. */
+const NAMED_KEYS: readonly (readonly [RegExp, keyof typeof PIN_VALUES])[] = [
+  [/^filter\..+\.(?:clean|smudge|process)$/, 'KEYSCAN_GIT_PIN_EMPTY'],
+  [/^filter\..+\.required$/, 'KEYSCAN_GIT_PIN_FALSE'],
+  [/^diff\..+\.(?:textconv|command)$/, 'KEYSCAN_GIT_PIN_EMPTY'],
+  [/^merge\..+\.driver$/, 'KEYSCAN_GIT_PIN_EMPTY'],
+  [/^(?:difftool|mergetool|guitool)\..+\.cmd$/, 'KEYSCAN_GIT_PIN_EMPTY'],
+  [/^credential\..+\.helper$/, 'KEYSCAN_GIT_PIN_EMPTY'],
+  [/^gpg\..+\.program$/, 'KEYSCAN_GIT_PIN_EMPTY'],
+  [/^pager\..+$/, 'KEYSCAN_GIT_PIN_FALSE'],
+  [/^protocol\..+\.allow$/, 'KEYSCAN_GIT_PIN_NEVER'],
+];
+
+export interface ConfigEntry {
+  /** system, global, local, worktree or command; an included file has its includer's scope. */
+  readonly scope: string;
+  /** As git prints it: section and name lower-case, a subsection as written. */
+  readonly key: string;
+  readonly value: string;
+}
+
+type Stdio = 'ignore' | 'pipe';
+
+/** The one place a git process starts: the pinned settings, then the pins for names this repository chose, then `args`. */
+function spawnGit(args: readonly string[], cwd: string, dynamicArgs: readonly string[], stdin: Stdio = 'ignore', extraEnv: Readonly<Record<string, string>> = {}): ChildProcess {
+  return spawn('git', [...STATIC_ARGS, ...dynamicArgs, ...args], { cwd, stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, ...PINNED_ENV, ...extraEnv } });
+}
+
+function cannotRun(err: Error): KeyscanError {
+  return new KeyscanError('GIT', `cannot run git: ${err.message} (is git installed?)`, { cause: err });
+}
 
 export interface GitRun {
   readonly stdout: string;
@@ -15,19 +142,78 @@ export interface GitRun {
   readonly code: number;
 }
 
-/** Runs git to completion; for short answers (rev-parse, config), never for patches. */
-export function git(args: readonly string[], cwd: string, env?: Readonly<Record<string, string>>): Promise<GitRun> {
+function collect(child: ChildProcess): Promise<GitRun> {
   return new Promise((resolve, reject) => {
-    // env: settings for this call only (a clone's credentials), never on the command line
-    const child = spawn('git', [...PINNED, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (err) => reject(new KeyscanError('GIT', `cannot run git: ${err.message} (is git installed?)`, { cause: err })));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < 65536) stderr += d;
+    });
+    child.on('error', (err) => reject(cannotRun(err)));
     child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
   });
 }
+
+/**
+ * Every setting in effect in `cwd` (system, global, the repository's and what it includes), as
+ * `git config --list` reads it: reading config runs nothing, so the static pins suffice here.
+ */
+export async function configEntries(cwd: string): Promise<ConfigEntry[]> {
+  const run = await collect(spawnGit(['config', '--list', '--includes', '--show-scope', '-z'], cwd, []));
+  if (run.code !== 0) throw new KeyscanError('GIT', `cannot read the git config in ${cwd}: ${firstLine(run.stderr) || `git exited ${run.code}`}`);
+  const fields = run.stdout.split('\u0000');
+  const entries: ConfigEntry[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const item = fields[i + 1]!;
+    const eol = item.indexOf('\n');
+    // `[section] name` with no `=` is listed without a newline: a boolean true
+    entries.push(eol === -1 ? { scope: fields[i]!, key: item, value: 'true' } : { scope: fields[i]!, key: item.slice(0, eol), value: item.slice(eol + 1) });
+  }
+  return entries;
+}
+
+/** The --config-env pins for the driver, tool, helper and protocol names this configuration defines. */
+export function dynamicPins(entries: readonly ConfigEntry[]): string[] {
+  const pins = new Set<string>();
+  for (const { key } of entries)
+    for (const [pattern, variable] of NAMED_KEYS) if (pattern.test(key)) pins.add(`--config-env=${key}=${variable}`);
+  return [...pins];
+}
+
+// One config read per directory git runs in: the hook path costs one extra, short git process.
+const pinsByCwd = new Map<string, Promise<string[]>>();
+
+/**
+ * The pins for `cwd`, read once. A failure to read the config is an error, not a git run without
+ * them: we cannot know which drivers the repository defines.
+ */
+function pinsFor(cwd: string): Promise<string[]> {
+  let pins = pinsByCwd.get(cwd);
+  if (pins === undefined) {
+    pins = configEntries(cwd).then(dynamicPins);
+    pinsByCwd.set(cwd, pins);
+  }
+  return pins;
+}
+
+/**
+ * A clone for keyscan org scan, the one git run that reaches the network: the transports a plan's
+ * clone URLs use are allowed (the environment's list beats the pinned protocol.allow=never), and
+ * `env` carries the caller's settings (credentials as GIT_CONFIG_* entries), never the command line.
+ */
+export async function gitClone(args: readonly string[], cwd: string, env: Readonly<Record<string, string>>): Promise<GitRun> {
+  return collect(spawnGit(args, cwd, await pinsFor(cwd), 'ignore', { ...env, GIT_ALLOW_PROTOCOL: 'https:http:ssh:file' }));
+}
+
+/** Runs git to completion; for short answers (rev-parse, config), never for patches. */
+export async function git(args: readonly string[], cwd: string): Promise<GitRun> {
+  return collect(spawnGit(args, cwd, await pinsFor(cwd)));
+}
+
+// --text: a `.gitattributes` saying `-diff` or `diff=<driver>` (or binary=true) must not turn a
+// file's lines into "Binary files differ"; keyscan applies its own binary test to the added text.
+const DIFF_ARGS = ['--no-color', '--no-ext-diff', '--no-textconv', '--text', '-U0', '--full-index', '-M', '--src-prefix=a/', '--dst-prefix=b/', '--ignore-submodules=all'];
 
 /** The top of the work tree holding `cwd`; a clear error outside a repository. */
 export async function repoRoot(cwd: string): Promise<string> {
@@ -39,34 +225,45 @@ export async function repoRoot(cwd: string): Promise<string> {
   return run.stdout.trim();
 }
 
+/** What went wrong, from git's stderr: its fatal or error line before any hint. */
 export function firstLine(text: string): string {
-  return text.trim().split('\n')[0] ?? '';
+  const lines = text.trim().split('\n');
+  return lines.find((line) => /^(?:fatal|error):/.test(line)) ?? lines[0] ?? '';
 }
 
 /**
- * Streams a git command's stdout as lines; when the stream ends, a failed git is an error and not
- * an empty result.
+ * Streams a git command's stdout as lines of at most `maxLineBytes` (a longer one comes cut);
+ * when the stream ends, a failed git is an error and not an empty result.
  */
-async function* streamLines(args: readonly string[], cwd: string, what: string): AsyncGenerator<string> {
-  const child = spawn('git', [...PINNED, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<string | CutLine> {
+  const child = spawnGit(args, cwd, await pinsFor(cwd));
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     if (stderr.length < 4096) stderr += d;
   });
   const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', (err) => reject(new KeyscanError('GIT', `cannot run git: ${err.message} (is git installed?)`, { cause: err })));
+    child.on('error', (err) => reject(cannotRun(err)));
     child.on('close', (code) => resolve(code ?? 1));
   });
   exited.catch(() => undefined); // awaited below; until then not unhandled
-  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
   try {
-    for await (const line of lines) yield line;
+    yield* boundedLines(child.stdout!, maxLineBytes);
   } finally {
-    lines.close();
     if (child.exitCode === null) child.kill();
   }
   const code = await exited;
   if (code !== 0) throw new KeyscanError('GIT', `${what} failed: ${firstLine(stderr) || `git exited ${code}`}`);
+}
+
+/** An added line holds a sign and up to maxFileSize bytes: a longer one makes its file diff too large. */
+function lineLimit(maxFileSize: number): number {
+  return Number.isFinite(maxFileSize) ? maxFileSize + 1 : Number.MAX_SAFE_INTEGER;
+}
+
+export interface StagedOptions {
+  /** A file diff adding more than this many bytes is skipped, not scanned. */
+  readonly maxFileSize: number;
+  readonly onSkipped?: (skipped: Skipped) => void;
 }
 
 /**
@@ -74,8 +271,9 @@ async function* streamLines(args: readonly string[], cwd: string, what: string):
  * staged and then removed from the work tree is still caught). GIT_INDEX_FILE is inherited, so
  * `git commit -a` and partial commits see the index git is about to commit.
  */
-export function stagedFragments(root: string): AsyncGenerator<Fragment> {
-  return patchFragments(streamLines(['diff', '--cached', ...DIFF_ARGS, '-C'], root, 'git diff --cached'), { kind: 'staged' });
+export function stagedFragments(root: string, options: StagedOptions): AsyncGenerator<Fragment> {
+  const lines = streamLines(['diff', '--cached', ...DIFF_ARGS, '-C'], root, 'git diff --cached', lineLimit(options.maxFileSize));
+  return patchFragments(lines, { kind: 'staged', maxFileSize: options.maxFileSize, onSkipped: options.onSkipped });
 }
 
 export interface HistoryOptions {
@@ -84,6 +282,9 @@ export interface HistoryOptions {
   readonly since?: string | undefined;
   readonly maxCommits?: number | undefined;
   readonly onCommit?: (commit: CommitInfo) => void;
+  /** A file diff adding more than this many bytes is skipped, not scanned; unlimited when unset. */
+  readonly maxFileSize?: number;
+  readonly onSkipped?: (skipped: Skipped) => void;
 }
 
 /** How many commits a history scan will read (for a progress line), or undefined if git cannot say. */
@@ -118,9 +319,12 @@ export function logArgs(options: HistoryOptions): string[] {
  */
 export function historyFragments(root: string, options: HistoryOptions): AsyncGenerator<Fragment> {
   const seen = new Set<string>();
-  return patchFragments(streamLines(logArgs(options), root, 'git log'), {
+  const maxFileSize = options.maxFileSize ?? Infinity;
+  return patchFragments(streamLines(logArgs(options), root, 'git log', lineLimit(maxFileSize)), {
     kind: 'commit',
+    maxFileSize,
     onCommit: options.onCommit,
+    onSkipped: options.onSkipped,
     isNewDiff: (blobs) => {
       if (seen.has(blobs)) return false;
       seen.add(blobs);
@@ -144,36 +348,48 @@ export async function trackedPaths(dir: string, patterns: readonly string[]): Pr
 
 /**
  * The content of files at HEAD, read through one `git cat-file --batch` process; undefined for a
- * path HEAD does not have. For the history practices (is a key still in the tree?).
+ * path HEAD does not have, or whose blob is larger than `maxBytes` (never held). For the history
+ * practices (is a key still in the tree?).
  */
-export function readAtHead(root: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+export async function readAtHead(root: string, paths: readonly string[], maxBytes = Infinity): Promise<Map<string, string | undefined>> {
+  const child = spawnGit(['cat-file', '--batch'], root, await pinsFor(root), 'pipe');
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...PINNED, 'cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.on('error', (err) => reject(new KeyscanError('GIT', `cannot run git: ${err.message}`, { cause: err })));
-    child.on('close', () => {
-      const out = Buffer.concat(chunks);
-      const result = new Map<string, string | undefined>();
-      let at = 0;
-      for (const path of paths) {
-        const eol = out.indexOf(10, at);
-        if (eol === -1) break;
-        const header = out.subarray(at, eol).toString('utf8');
-        at = eol + 1;
-        const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-        if (!m) {
-          result.set(path, undefined); // "<object> missing"
-          continue;
+    const result = new Map<string, string | undefined>();
+    let pending: Buffer = Buffer.alloc(0);
+    let next = 0; // index in paths of the object being read
+    let body: { size: number; parts: Buffer[] | undefined; got: number } | undefined;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      for (;;) {
+        if (body === undefined) {
+          const eol = pending.indexOf(10);
+          if (eol === -1 || next >= paths.length) return;
+          const m = /^[0-9a-f]+ blob (\d+)$/.exec(pending.subarray(0, eol).toString('utf8'));
+          pending = pending.subarray(eol + 1);
+          if (!m) {
+            result.set(paths[next++]!, undefined); // "<object> missing", or not a blob
+            continue;
+          }
+          const size = Number(m[1]);
+          body = { size, parts: size <= maxBytes ? [] : undefined, got: 0 };
         }
-        const size = Number(m[1]);
-        result.set(path, out.subarray(at, at + size).toString('utf8'));
-        at += size + 1;
+        // the body and its trailing newline, held only when small enough
+        const want = body.size + 1 - body.got;
+        const take = pending.subarray(0, want);
+        body.parts?.push(take);
+        body.got += take.length;
+        pending = pending.subarray(take.length);
+        if (body.got < body.size + 1) return;
+        result.set(paths[next++]!, body.parts === undefined ? undefined : Buffer.concat(body.parts).subarray(0, body.size).toString('utf8'));
+        body = undefined;
       }
-      resolve(result);
     });
+    child.stderr!.resume();
+    child.stdin!.on('error', () => undefined);
+    child.on('error', (err) => reject(cannotRun(err)));
+    child.on('close', () => resolve(result));
     // paths are written as HEAD:<path>; a newline in a path cannot be asked this way
-    child.stdin.end(paths.map((p) => `HEAD:${p.includes('\n') ? '' : p}\n`).join(''));
+    child.stdin!.end(paths.map((p) => `HEAD:${p.includes('\n') ? '' : p}\n`).join(''));
   });
 }
 
@@ -182,18 +398,14 @@ export function readAtHead(root: string, paths: readonly string[]): Promise<Map<
  * The secrets go to `git grep` on its standard input, never on its command line, where other
  * users of the machine could read them.
  */
-export function secretsAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...PINNED, 'grep', '--no-color', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], { cwd: root, stdio: ['pipe', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stdin.on('error', () => undefined); // git may stop reading early; its exit code tells
-    child.on('error', (err) => reject(new KeyscanError('GIT', `cannot run git: ${err.message}`, { cause: err })));
-    // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
-    // 0: matches, 1: none; anything else (no HEAD, say): undefined, and the caller asks file by file
-    child.on('close', (code) => resolve(code === 0 || code === 1 ? new Set(out.split('\n').filter((line) => line !== '')) : undefined));
-    child.stdin.end(`${secrets.filter((s) => !s.includes('\n')).join('\n')}\n`);
-  });
+export async function secretsAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
+  // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
+  const child = spawnGit(['grep', '--no-color', '--no-textconv', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], root, await pinsFor(root), 'pipe');
+  child.stdin!.on('error', () => undefined); // git may stop reading early; its exit code tells
+  child.stdin!.end(`${secrets.filter((s) => !s.includes('\n')).join('\n')}\n`);
+  const run = await collect(child);
+  // 0: matches, 1: none; anything else (no HEAD, say): undefined, and the caller asks file by file
+  return run.code === 0 || run.code === 1 ? new Set(run.stdout.split('\n').filter((line) => line !== '')) : undefined;
 }
 
 /** How git sees one file: tracked, ignored, untracked; undefined outside a repository. */
@@ -204,4 +416,9 @@ export async function gitFileStatus(abs: string): Promise<'tracked' | 'ignored' 
   if (listed.code === 0) return 'tracked';
   if (/not a git repository/i.test(listed.stderr)) return undefined;
   return (await git(['check-ignore', '-q', '--', name], dir)).code === 0 ? 'ignored' : 'untracked';
+}
+
+/** Whether this is a shallow clone. */
+export async function isShallowRepository(root: string): Promise<boolean> {
+  return (await git(['rev-parse', '--is-shallow-repository'], root)).stdout.trim() === 'true';
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from './bounded-read.js';
 import { git } from './git.js';
 
 /**
@@ -25,8 +25,9 @@ export function workTreeSide(root: string): TrustedSide {
     kind: 'work-tree',
     read: async (rel) => {
       try {
-        const buffer = await readFile(`${root}/${rel}`);
-        return buffer.length > MAX_TRUSTED_FILE_BYTES ? undefined : buffer.toString('utf8');
+        // bounded, and never a FIFO: a file named .gitleaksignore may be anything
+        const read = readRegularFile(`${root}/${rel}`, MAX_TRUSTED_FILE_BYTES);
+        return read.kind === 'read' ? read.buffer.toString('utf8') : undefined;
       } catch {
         return undefined;
       }

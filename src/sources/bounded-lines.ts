@@ -1,0 +1,55 @@
+/** A line longer than the limit: only its start, decoded, for a header line's sake. */
+export interface CutLine {
+  readonly cut: true;
+  readonly head: string;
+}
+
+const HEAD_BYTES = 4096;
+
+/**
+ * Splits a byte stream into lines at '\n' only, as git ends them ("\r\n" loses its '\r'; a lone
+ * '\r' stays inside its line, where readline would have split it and broken a hunk's line count).
+ * Holds at most `maxLineBytes` of any line: the rest of a longer line is dropped as it arrives, so
+ * a 300 MB one-line file costs `maxLineBytes` of memory, not 300 MB. A longer line comes out as a
+ * CutLine, never decoded whole.
+ */
+export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<string | CutLine> {
+  let parts: Buffer[] = [];
+  let held = 0;
+  let head: Buffer | undefined; // set once the line is cut
+  const take = (piece: Buffer): void => {
+    if (head !== undefined) return;
+    if (held + piece.length <= maxLineBytes) {
+      parts.push(piece);
+      held += piece.length;
+      return;
+    }
+    const first = parts.length > 0 ? parts[0]! : piece;
+    head = Buffer.from(first.subarray(0, HEAD_BYTES)); // a copy: the rest of the line is let go
+    parts = [];
+    held = 0;
+  };
+  const line = (): string | CutLine => {
+    if (head !== undefined) {
+      const cut: CutLine = { cut: true, head: head.toString('utf8') };
+      head = undefined;
+      return cut;
+    }
+    const buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    parts = [];
+    held = 0;
+    const end = buffer.length > 0 && buffer[buffer.length - 1] === 13 ? buffer.length - 1 : buffer.length;
+    return buffer.toString('utf8', 0, end);
+  };
+  for await (const data of input) {
+    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    let start = 0;
+    for (let eol = chunk.indexOf(10); eol !== -1; eol = chunk.indexOf(10, start)) {
+      take(chunk.subarray(start, eol));
+      yield line();
+      start = eol + 1;
+    }
+    if (start < chunk.length) take(chunk.subarray(start));
+  }
+  if (held > 0 || parts.length > 0 || head !== undefined) yield line();
+}
