@@ -54,7 +54,7 @@ const isZero = (id: string): boolean => /^0+$/.test(id);
 /** A line of git's hook input, as words, each an object id where git puts one; else a usage error. */
 function hookLine(line: string, ids: readonly number[], hook: string, shape: string): string[] {
   const words = line.split(' ');
-  if (words.length !== shape.split(' ').length || ids.some((i) => !OBJECT_ID.test(words[i]!)))
+  if (words.length !== shape.split('> <').length || ids.some((i) => !OBJECT_ID.test(words[i]!)))
     throw new KeyscanError('USAGE', `keyscan ${hook} reads git's ${hook} lines (${shape}) on stdin; got ${JSON.stringify(line.slice(0, 120))}`);
   return words;
 }
@@ -64,14 +64,16 @@ async function rulesFor(opts: Options, root: string, io: Io) {
   const { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig } = await import('./rules/config.js');
   const path = opts.config !== undefined ? resolve(io.cwd, opts.config) : findConfig(root);
   const config = path === undefined ? DEFAULT_CONFIG : loadConfig(path);
-  return { rules: effectiveRules(config), disabledPractices: config.practices.disable, clientSidePaths: config.practices.clientSidePaths };
+  // whether a key lingers in history or is stale is a question about a repository, not about a push
+  const disabledPractices = [...config.practices.disable, 'leaked-in-history', 'stale-key'] as const;
+  return { rules: effectiveRules(config), disabledPractices, clientSidePaths: config.practices.clientSidePaths };
 }
 
 /** The text report of the keys found (practices alone never stop a push), redacted unless --show-secrets. */
 async function keysReport(result: ScanResult, opts: Options, color: boolean, displayRoot: string): Promise<string> {
   const { text } = await import('./report/text.js');
   const { packageVersion } = await import('./version.js');
-  return text(result, { showSecrets: opts.showSecrets, color, displayRoot, version: packageVersion() });
+  return text({ ...result, practices: [] }, { showSecrets: opts.showSecrets, color, displayRoot, version: packageVersion() });
 }
 
 function secretsOf(result: ScanResult): SecretFinding[] {
