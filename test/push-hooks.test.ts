@@ -120,6 +120,16 @@ describe('keyscan pre-receive in a bare repository', () => {
     expect(push(repo, 'origin', 'main').code).toBe(0);
   });
 
+  test('a .keyscanignore in the pushed commits hides nothing', () => {
+    const bare = bareRepo();
+    installPreReceive(bare);
+    const repo = clientOf(bare);
+    repo.commitFiles({ '.keyscanignore': '*\n', 'secrets/ai.ts': `const k = "${KEY}";\n` }, 'ignore everything', { noVerify: true });
+    const run = push(repo, 'origin', 'main');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('secrets/ai.ts');
+  });
+
   test('--config names the server config', () => {
     const bare = bareRepo();
     const config = join(tempTree(), 'server-keyscan.toml');
