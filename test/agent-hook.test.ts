@@ -158,6 +158,13 @@ describe('agent-hook', () => {
     expect(stdout).toBe('');
   });
 
+  test('an Edit result that repeats a key already in the file (originalFile) is not a key that reached the model', async () => {
+    const { code, stdout, stderr } = await hook('claude-code', 'post-tool-use-edit.json', KEY);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe('');
+  });
+
   test('a key marked keyscan:allow in the written file is let through, as in every other mode', async () => {
     const event = JSON.parse(eventText('claude-code', 'pre-tool-use-write.json', HARMLESS)) as { tool_input: Record<string, string> };
     event.tool_input['content'] = `const key = "${KEY}"; // keyscan:allow test fixture\n`;

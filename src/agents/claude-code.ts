@@ -1,4 +1,4 @@
-import { everyString, REPLACED_TEXT_KEYS, stringAt } from '../sources/agent-event.js';
+import { everyString, PREVIOUS_TEXT_KEYS, REPLACED_TEXT_KEYS, stringAt } from '../sources/agent-event.js';
 import { outputLeaked, outputLeakedNotice, promptBlocked, toolDenied } from './messages.js';
 import { json, NO_OUTPUT, type AgentId, type AgentProtocol, type HookAnswer, type HookEvent, type Leak } from './protocol.js';
 
@@ -36,7 +36,7 @@ function readClaudeStyle(event: Readonly<Record<string, unknown>>): HookEvent | 
       // NotebookEdit new_source, any MCP tool's arguments), except the text an edit replaces
       return { name, moment: 'tool-input', toolName, filePath: filePathOf(toolInput), cwd, fields: everyString(toolInput, 'tool_input', REPLACED_TEXT_KEYS) };
     case 'PostToolUse':
-      return { name, moment: 'tool-output', toolName, filePath: filePathOf(toolInput), cwd, fields: everyString(event['tool_response'], 'tool_response') };
+      return { name, moment: 'tool-output', toolName, filePath: filePathOf(toolInput), cwd, fields: everyString(event['tool_response'], 'tool_response', PREVIOUS_TEXT_KEYS) };
     default:
       return undefined;
   }

@@ -74,6 +74,13 @@ const NO_KEYS: ReadonlySet<string> = new Set();
 export const REPLACED_TEXT_KEYS: ReadonlySet<string> = new Set(['old_string', 'old_str', 'old_source']);
 
 /**
+ * Parts of an edit tool's result that repeat the file as it was (Claude Code's Edit and Write
+ * return `originalFile` and `oldString`): the hook sees them, the model gets a short summary, so a
+ * key already in the file is not one that just reached the model.
+ */
+export const PREVIOUS_TEXT_KEYS: ReadonlySet<string> = new Set([...REPLACED_TEXT_KEYS, 'originalFile', 'oldString']);
+
+/**
  * The fields as fragments. `filePath` (the file a tool writes) becomes the fragment's path, so
  * path-scoped rules and the language of the fix ("read it with process.env.X") follow that file.
  */
