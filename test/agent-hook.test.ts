@@ -179,6 +179,15 @@ describe('agent-hook', () => {
     expect(stderr).toContain('not a JSON object');
   });
 
+  test('a hostile event nested 100,000 deep neither crashes nor hangs the hook; a key at a normal depth is still found', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const input = `{"hook_event_name":"PreToolUse","tool_name":"mcp__x__y","tool_input":{"a":{"b":{"c":"${KEY}"}},"deep":${deep}}}`;
+    const { code, stdout } = await runBuiltCli(['agent-hook', '--agent', 'claude-code'], { cwd: tempTree(), input, timeoutMs: 20_000 });
+    expect(code).toBe(0);
+    expect(parsed(stdout)['hookSpecificOutput']).toMatchObject({ permissionDecision: 'deny' });
+    expect(stdout).not.toContain(KEY);
+  });
+
   test('an unknown --agent is a usage error', async () => {
     const { code, stderr } = await runBuiltCli(['agent-hook', '--agent', 'vim'], { cwd: tempTree(), input: '{}' });
     expect(code).toBe(2);

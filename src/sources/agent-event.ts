@@ -11,7 +11,7 @@ export interface EventField {
 /** The most an event may hold; past it the event is let through with a warning (a hook must not hang its agent). */
 export const MAX_EVENT_BYTES = 32 * 1024 * 1024;
 // An event is JSON a program wrote, but a tool's output nests whatever the tool returned: bound the walk.
-const MAX_DEPTH = 32;
+const MAX_DEPTH = 64;
 const MAX_FIELDS = 20_000;
 
 export type EventRead =
