@@ -142,6 +142,28 @@ describe('keyscan pre-receive in a bare repository', () => {
     expect(run.stderr).toContain('acme-token');
   });
 
+  test('a push of 2,000 commits is scanned in one stream and the key in commit 1,500 rejects it', () => {
+    const bare = bareRepo();
+    installPreReceive(bare);
+    const repo = clientOf(bare);
+    const parts: string[] = [];
+    for (let i = 1; i <= 2000; i++) {
+      const body = i === 1500 ? `const k = "${KEY}";\n` : `export const v${i} = ${i};\n`;
+      const message = `commit ${i}\n`;
+      parts.push(`commit refs/heads/main\ncommitter A <a@b.c> ${1_700_000_000 + i} +0000\ndata ${message.length}\n${message}`);
+      if (i === 1) parts.push(`from ${repo.head()}\n`);
+      parts.push(`M 644 inline src/f${i % 50}.ts\ndata ${Buffer.byteLength(body)}\n${body}\n`);
+    }
+    execFileSync('git', ['fast-import', '--quiet', '--force'], { cwd: repo.root, input: parts.join(''), env: gitEnv() as NodeJS.ProcessEnv });
+    repo.git(['reset', '-q', '--hard', 'main']);
+    const started = Date.now();
+    const run = push(repo, 'origin', 'main');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/remote: src\/f0\.ts/);
+    expect(run.stderr).toContain('commit 1500');
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 120_000);
+
   test('bad input on stdin is a usage error (exit 2), which rejects the push', async () => {
     const bare = bareRepo();
     const run = await runBuiltCli(['pre-receive'], { cwd: bare, input: 'not a ref line\n', env: cliEnv() });
