@@ -7,6 +7,7 @@ import { compileRule } from './rules/compile.js';
 import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig } from './rules/config.js';
 import { findingsIn, scanSetup } from './scan-batch.js';
 import type { RuleDefinition } from './rules/definition.js';
+import type { Secret } from './secret.js';
 import { eventFragments, readHookEvent, type EventField } from './sources/agent-event.js';
 import { PROTOCOLS, protocolForEvent } from './agents/registry.js';
 import type { AgentId, HookAnswer, HookEvent, Leak } from './agents/protocol.js';
@@ -36,19 +37,26 @@ export function rulesFor(definitions: readonly RuleDefinition[], fields: readonl
 
 const URL_IN_TEXT = /https:\/\/[^\s)"'`,;]+[^\s)"'`,;.]/;
 
-/** The keys in an event's fields, redacted, each with what to do instead. */
-export function leaksIn(event: HookEvent, configPath: string | undefined, cwd: string): Leak[] {
+/** The keys in an event's fields, redacted, each with what to do instead; and the keys themselves. */
+export function leaksIn(event: HookEvent, configPath: string | undefined, cwd: string): { leaks: Leak[]; secrets: Secret[] } {
   const root = event.cwd ?? cwd;
   const path = configPath !== undefined ? resolve(cwd, configPath) : findConfig(root);
   const config = path === undefined ? DEFAULT_CONFIG : loadConfig(path);
-  const rules = rulesFor(effectiveRules(config), event.fields);
+  // the names the answer echoes (the file, the tool) are scanned too: a key must not come back through them
+  const named = [
+    ...(event.filePath === undefined ? [] : [{ path: 'file path', text: event.filePath }]),
+    ...(event.toolName === undefined ? [] : [{ path: 'tool name', text: event.toolName }]),
+  ];
+  const fields = [...event.fields, ...named];
+  const rules = rulesFor(effectiveRules(config), fields);
   const setup = scanSetup(buildRuleSet(rules.map(compileRule)), Infinity, {
     frontend: { browserPackages: [], serverFirstPackages: [], clientSidePaths: config.practices.clientSidePaths },
     tracked: { kind: 'all' },
     disabled: config.practices.disable,
   });
-  const fragments = eventFragments(event.fields, event.filePath, event.cwd);
+  const fragments = eventFragments(fields, event.filePath, event.cwd);
   const leaks: Leak[] = [];
+  const secrets: Secret[] = [];
   const seen = new Set<string>();
   fragments.forEach((fragment, i) => {
     for (const f of findingsIn(fragment, setup)) {
@@ -56,19 +64,34 @@ export function leaksIn(event: HookEvent, configPath: string | undefined, cwd: s
       const key = f.secret.reveal();
       if (seen.has(key)) continue;
       seen.add(key);
+      secrets.push(f.secret);
       const rule = setup.rulesById.get(f.ruleId);
       leaks.push({
         title: f.title,
         provider: f.provider,
         redacted: redact(f.secret, { showSecrets: false }),
-        field: event.fields[i]!.path,
+        field: fields[i]!.path,
         envVar: rule === undefined ? 'API_KEY' : envVarFor(rule),
         envHint: f.practices.find((n) => n.id === 'hardcoded-key')?.fix,
         rotateAt: URL_IN_TEXT.exec(f.remediation)?.[0],
       });
     }
   });
-  return leaks;
+  return { leaks, secrets };
+}
+
+/**
+ * The answer with every key found replaced by its redacted form, wherever it appears: a file path,
+ * a tool name or a field name the agent sent may hold a key too, and the answer echoes those.
+ */
+function withoutSecrets(answer: HookAnswer, secrets: readonly Secret[]): HookAnswer {
+  let stdout = answer.stdout;
+  for (const secret of secrets) {
+    const value = secret.reveal();
+    const shown = redact(secret, { showSecrets: false });
+    stdout = stdout.split(value).join(shown).split(JSON.stringify(value).slice(1, -1)).join(shown);
+  }
+  return { ...answer, stdout };
 }
 
 /**
@@ -91,7 +114,8 @@ export async function runAgentHook(agent: AgentId | undefined, configPath: strin
   if (event === undefined) return letThrough(`${protocol.id} event ${shownName} is not one keyscan checks, or lacks its fields`);
   let answer: HookAnswer;
   try {
-    answer = protocol.answer(event, event.fields.length === 0 ? [] : leaksIn(event, configPath, io.cwd));
+    const { leaks, secrets } = event.fields.length === 0 ? { leaks: [], secrets: [] } : leaksIn(event, configPath, io.cwd);
+    answer = withoutSecrets(protocol.answer(event, leaks), secrets);
   } catch (err) {
     return letThrough(`cannot check the event: ${(err as Error).message.split('\n')[0]}`);
   }

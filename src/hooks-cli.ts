@@ -60,7 +60,7 @@ function hookLine(line: string, ids: readonly number[], hook: string, shape: str
 }
 
 /** The settings of a hook scan: the config named with --config, else the one at `root`. */
-async function rulesFor(opts: Options, root: string, io: Io) {
+async function pushSettings(opts: Options, root: string, io: Io) {
   const { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig } = await import('./rules/config.js');
   const path = opts.config !== undefined ? resolve(io.cwd, opts.config) : findConfig(root);
   const config = path === undefined ? DEFAULT_CONFIG : loadConfig(path);
@@ -112,7 +112,7 @@ async function runPrePush(opts: Options, io: Io): Promise<ExitCode> {
   }
   if (revisions.length === 0) return 0;
   const { scanGit } = await import('./scan.js');
-  const settings = await rulesFor(opts, root, io);
+  const settings = await pushSettings(opts, root, io);
   const result = await scanGit({ mode: 'history', cwd: io.cwd, root, history: { revisions, exclude: newBranch ? 'remotes' : undefined }, ...settings });
   const secrets = secretsOf(result);
   if (secrets.length === 0) return 0;
@@ -153,7 +153,7 @@ async function runPreReceive(opts: Options, io: Io): Promise<ExitCode> {
   }
   if (revisions.length === 0) return 0;
   const { scanGit } = await import('./scan.js');
-  const settings = await rulesFor(opts, gitDir, io);
+  const settings = await pushSettings(opts, gitDir, io);
   const result = await scanGit({ mode: 'history', cwd: gitDir, root: gitDir, history: { revisions: [...new Set(revisions)], exclude: 'all' }, ...settings });
   const secrets = secretsOf(result);
   if (secrets.length === 0) return 0;

@@ -188,6 +188,22 @@ describe('agent-hook', () => {
     expect(stdout).not.toContain(KEY);
   });
 
+  test('a key in a field name, a file path or a tool name is found and never echoed', async () => {
+    const input = JSON.stringify({
+      hook_event_name: 'PreToolUse',
+      tool_name: `mcp__kv__${KEY}`,
+      tool_input: { file_path: `/srv/keys/${KEY}.txt`, values: { [KEY]: 'x' } },
+    });
+    const { code, stdout } = await runBuiltCli(['agent-hook', '--agent', 'claude-code'], { cwd: tempTree(), input });
+    expect(code).toBe(0);
+    expect(parsed(stdout)['hookSpecificOutput']).toMatchObject({ permissionDecision: 'deny' });
+    expect(stdout).not.toContain(KEY);
+    const onlyName = JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'mcp__kv__put', tool_input: { values: { [KEY]: 'x' } } });
+    const run = await runBuiltCli(['agent-hook', '--agent', 'claude-code'], { cwd: tempTree(), input: onlyName });
+    expect(run.stdout).toContain('in tool_input.values.<name>');
+    expect(run.stdout).not.toContain(KEY);
+  });
+
   test('an unknown --agent is a usage error', async () => {
     const { code, stderr } = await runBuiltCli(['agent-hook', '--agent', 'vim'], { cwd: tempTree(), input: '{}' });
     expect(code).toBe(2);

@@ -61,7 +61,14 @@ export function everyString(value: unknown, path: string, skipKeys: ReadonlySet<
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => walk(item, `${at}[${i}]`, depth + 1));
     } else if (typeof v === 'object' && v !== null) {
-      for (const [key, item] of Object.entries(v)) if (!skipKeys.has(key)) walk(item, at === '' ? key : `${at}.${key}`, depth + 1);
+      for (const [key, item] of Object.entries(v)) {
+        if (skipKeys.has(key)) continue;
+        // a name that is not a plain identifier is scanned as text too, and never shown in a path
+        const plain = PLAIN_NAME.test(key);
+        const name = plain ? key : '<name>';
+        if (!plain && out.length < MAX_FIELDS) out.push({ path: at === '' ? name : `${at}.${name}`, text: key });
+        walk(item, at === '' ? name : `${at}.${name}`, depth + 1);
+      }
     }
   };
   walk(value, path, 0);
@@ -69,6 +76,7 @@ export function everyString(value: unknown, path: string, skipKeys: ReadonlySet<
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
+const PLAIN_NAME = /^[A-Za-z_$][\w$-]{0,39}$/;
 
 /** Edit tools' text being replaced: already in the file, so not what the agent writes. */
 export const REPLACED_TEXT_KEYS: ReadonlySet<string> = new Set(['old_string', 'old_str', 'old_source']);
