@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { AgentId } from './agents/protocol.js';
 import { KeyscanError } from './errors.js';
@@ -123,12 +123,16 @@ async function readSettings(path: string): Promise<Json | undefined> {
   return parsed as Json;
 }
 
-/** Written to a temporary file and renamed: an agent reading the file never sees half of it. */
+/**
+ * Written to a temporary file and renamed: an agent reading the file never sees half of it. A
+ * settings file that is a link (dotfiles kept in a repository) stays a link: its target is written.
+ */
 async function writeSettings(path: string, settings: Json): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.keyscan-${process.pid}.tmp`;
+  const target = await realpath(path).catch(() => path);
+  const temp = `${target}.keyscan-${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`);
-  await rename(temp, path);
+  await rename(temp, target);
 }
 
 function hooksTable(settings: Json, path: string): Json {
@@ -203,7 +207,8 @@ export async function uninstallAgentHooks(agent: AgentId, where: AgentInstallWhe
   if (Object.keys(hooks).length === 0) delete rest['hooks'];
   // a file left with nothing but what install created ({} or Cursor's version) is removed
   const leftovers = Object.keys(rest).filter((k) => !(spec.shape === 'flat' && k === 'version'));
-  if (leftovers.length === 0) {
+  const isLink = (await lstat(path)).isSymbolicLink();
+  if (leftovers.length === 0 && !isLink) {
     await unlink(path);
     return { kind: 'removed', agent, path, events: removed, deletedFile: true };
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runBuiltCli } from './helpers/cli.js';
@@ -123,6 +123,19 @@ describe('keyscan install --agent claude-code', () => {
     expect(code).toBe(0);
     expect(existsSync(join(home, '.claude/settings.json'))).toBe(true);
     expect(existsSync(join(repo.root, '.claude'))).toBe(false);
+  });
+
+  test('a user settings file that is a link to a dotfiles repository stays a link', async () => {
+    const home = tempTree();
+    const dotfiles = tempTree({ 'claude/settings.json': '{"model": "opus"}\n' });
+    mkdirSync(join(home, '.claude'));
+    symlinkSync(join(dotfiles, 'claude/settings.json'), join(home, '.claude/settings.json'));
+    expect((await install(['--agent', 'claude-code', '--user'], tempTree(), { HOME: home })).code).toBe(0);
+    expect(lstatSync(join(home, '.claude/settings.json')).isSymbolicLink()).toBe(true);
+    expect(json(join(dotfiles, 'claude/settings.json'))).toMatchObject({ model: 'opus', hooks: { PreToolUse: expect.any(Array) } });
+    await install(['--agent', 'claude-code', '--user', '--uninstall'], tempTree(), { HOME: home });
+    expect(lstatSync(join(home, '.claude/settings.json')).isSymbolicLink()).toBe(true);
+    expect(json(join(dotfiles, 'claude/settings.json'))).toEqual({ model: 'opus' });
   });
 
   test('run below the top of a repository, it writes the settings at the top', async () => {
