@@ -421,7 +421,12 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
         return await runBaseline(opts, io);
       case 'ci':
         return await runCi(opts, io);
+      case 'agent-hook':
+      case 'pre-push':
+      case 'pre-receive':
+        return await (await import('./hooks-cli.js')).runHookCommand(opts, io);
       case 'install': {
+        if (opts.agent !== undefined || opts.hook !== 'pre-commit') return await (await import('./hooks-cli.js')).runHookInstall(opts, io);
         // loaded here: the hook's own start-up never pays for the installer
         const { describeAction, installHook, sharedWarning, uninstallHook } = await import('./install.js');
         const action = opts.uninstall ? await uninstallHook(io.cwd) : await installHook(io.cwd, opts.force);

@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { KeyscanError } from './errors.js';
+import type { GitHook } from './options.js';
 import { hookLocation } from './sources/git-config.js';
 import { git } from './sources/git.js';
 
@@ -10,7 +11,7 @@ const BEGIN = '# >>> keyscan >>>';
 const NEWLINE_ADDED = '\n# >>> keyscan >>> (a newline was added before this line)';
 const END = '# <<< keyscan <<<';
 /** A foreign hook moved aside by --force; our hook runs it after keyscan. */
-const CHAINED = 'pre-commit.pre-keyscan';
+const chainedName = (hook: GitHook): string => `${hook}.pre-keyscan`;
 
 /** Our name on the npm registry. The bare name `keyscan` there is someone else's package: never run it. */
 export const PACKAGE_NAME = 'keyscan-cli';
@@ -19,18 +20,29 @@ const INSTALL_HINT = `npm install --save-dev ${PACKAGE_NAME} (or npm install --g
 
 // The hook is committed with husky and shared through core.hooksPath, so it names no path of the
 // machine that installed it: the project's own keyscan, else one on PATH, else one npx already has
-// (never a download), else it says how to install and fails, so no commit goes unchecked in silence.
-function runKeyscan(): string {
-  return `if [ -x ./node_modules/.bin/keyscan ]; then ./node_modules/.bin/keyscan staged
-elif command -v keyscan >/dev/null 2>&1; then keyscan staged
-elif npx --no-install ${PACKAGE_NAME} --version >/dev/null 2>&1; then npx --no-install ${PACKAGE_NAME} staged
-else echo "keyscan: not installed here, so this commit was not checked for keys. Install it: ${INSTALL_HINT}; or commit with git commit --no-verify" >&2; false
-fi || exit $?`;
+// (never a download), else it says how to install and fails, so no change goes unchecked in silence.
+function runKeyscan(command: string): string {
+  return `if [ -x ./node_modules/.bin/keyscan ]; then ./node_modules/.bin/keyscan ${command}
+elif command -v keyscan >/dev/null 2>&1; then keyscan ${command}
+elif npx --no-install ${PACKAGE_NAME} --version >/dev/null 2>&1; then npx --no-install ${PACKAGE_NAME} ${command}
+else echo "keyscan: not installed here, so this was not checked for keys. Install it: ${INSTALL_HINT}; or skip the hook with --no-verify" >&2; false
+fi`;
 }
 
-function block(chain: boolean, begin = BEGIN): string {
-  const lines = [begin, '# Blocks commits that add API keys. Remove with: keyscan install --uninstall', runKeyscan()];
-  if (chain) lines.push(`if [ -x "$(dirname "$0")/${CHAINED}" ]; then exec "$(dirname "$0")/${CHAINED}" "$@"; fi`);
+function block(chain: boolean, begin = BEGIN, hook: GitHook = 'pre-commit'): string {
+  const chained = chainedName(hook);
+  const lines =
+    hook === 'pre-commit'
+      ? [begin, '# Blocks commits that add API keys. Remove with: keyscan install --uninstall', `${runKeyscan('staged')} || exit $?`]
+      : [
+          begin,
+          '# Blocks pushes that add API keys. Remove with: keyscan install --hook pre-push --uninstall',
+          // git gives the refs on stdin once: keep them for keyscan and for a chained hook
+          'keyscan_push_refs=$(cat)',
+          `printf '%s\\n' "$keyscan_push_refs" | { ${runKeyscan('pre-push "$@"')}; } || exit $?`,
+        ];
+  if (chain && hook === 'pre-commit') lines.push(`if [ -x "$(dirname "$0")/${chained}" ]; then exec "$(dirname "$0")/${chained}" "$@"; fi`);
+  if (chain && hook === 'pre-push') lines.push(`if [ -x "$(dirname "$0")/${chained}" ]; then printf '%s\\n' "$keyscan_push_refs" | "$(dirname "$0")/${chained}" "$@" || exit $?; fi`);
   lines.push(END);
   return `${lines.join('\n')}\n`;
 }
@@ -81,14 +93,14 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-async function hookFile(cwd: string): Promise<{ path: string; layout: Layout; root: string }> {
+async function hookFile(cwd: string, hook: GitHook): Promise<{ path: string; layout: Layout; root: string }> {
   const where = await hookLocation(cwd);
   const husky = join(where.root, '.husky');
   const config = where.hooksPathConfig?.replace(/\/+$/, '');
   // husky 9 points core.hooksPath at .husky/_ and runs .husky/<hook>; husky 4-8 at .husky itself
   const usesHusky = existsSync(husky) && (config === undefined || config === '.husky' || config === '.husky/_');
-  if (usesHusky) return { path: join(husky, 'pre-commit'), layout: 'husky', root: where.root };
-  return { path: join(where.hooksDir, 'pre-commit'), layout: config !== undefined ? 'hooksPath' : 'git', root: where.root };
+  if (usesHusky) return { path: join(husky, hook), layout: 'husky', root: where.root };
+  return { path: join(where.hooksDir, hook), layout: config !== undefined ? 'hooksPath' : 'git', root: where.root };
 }
 
 /**
@@ -96,18 +108,18 @@ async function hookFile(cwd: string): Promise<{ path: string; layout: Layout; ro
  * .husky/pre-commit (appended to), core.hooksPath, or .git/hooks. Never clobbers a hook it did not
  * write: without `force` it refuses and shows the hook; with it, the old hook runs after keyscan.
  */
-export async function installHook(cwd: string, force: boolean): Promise<InstallAction> {
-  const { path, layout, root } = await hookFile(cwd);
+export async function installHook(cwd: string, force: boolean, hook: GitHook = 'pre-commit'): Promise<InstallAction> {
+  const { path, layout, root } = await hookFile(cwd, hook);
   const existing = await readIfExists(path);
   if (existing?.includes(BEGIN)) return { kind: 'already', path, layout, hooksScope: await hooksScope(root) };
   await mkdir(join(path, '..'), { recursive: true });
   if (layout === 'husky') {
     const text =
       existing === undefined || existing === ''
-        ? block(false)
+        ? block(false, BEGIN, hook)
         : existing.endsWith('\n')
-          ? existing + block(false)
-          : existing + block(false, NEWLINE_ADDED.slice(1)).replace(/^/, '\n');
+          ? existing + block(false, BEGIN, hook)
+          : existing + block(false, NEWLINE_ADDED.slice(1), hook).replace(/^/, '\n');
     await writeFile(path, text); // an existing file keeps its mode: .husky/pre-commit is committed, often 0644
     if (existing === undefined) await chmod(path, 0o755); // husky 4-8 runs it directly
     return { kind: 'installed', path, layout, chained: false, hooksScope: await hooksScope(root) };
@@ -115,21 +127,21 @@ export async function installHook(cwd: string, force: boolean): Promise<InstallA
   let chained = false;
   if (existing !== undefined && !isOnlyShebang(existing)) {
     if (!force) return { kind: 'refused', path, existing };
-    await rename(path, join(path, '..', CHAINED));
+    await rename(path, join(path, '..', chainedName(hook)));
     chained = true;
   }
-  await writeFile(path, `#!/bin/sh\n${block(chained)}`);
+  await writeFile(path, `#!/bin/sh\n${block(chained, BEGIN, hook)}`);
   await chmod(path, 0o755);
   return { kind: 'installed', path, layout, chained, hooksScope: await hooksScope(root) };
 }
 
 /** Removes exactly what installHook added, and puts a chained hook back. */
-export async function uninstallHook(cwd: string): Promise<InstallAction> {
-  const { path } = await hookFile(cwd);
+export async function uninstallHook(cwd: string, hook: GitHook = 'pre-commit'): Promise<InstallAction> {
+  const { path } = await hookFile(cwd, hook);
   const existing = await readIfExists(path);
   if (existing === undefined || !existing.includes(BEGIN)) return { kind: 'absent', path };
   const rest = stripBlock(existing);
-  const chainedPath = join(path, '..', CHAINED);
+  const chainedPath = join(path, '..', chainedName(hook));
   let restored = false;
   if (isOnlyShebang(rest)) {
     await unlink(path);
@@ -143,17 +155,17 @@ export async function uninstallHook(cwd: string): Promise<InstallAction> {
   return { kind: 'removed', path, restored };
 }
 
-export function describeAction(action: InstallAction, cwd: string): string {
+export function describeAction(action: InstallAction, cwd: string, hook: GitHook = 'pre-commit'): string {
   const shown = relative(cwd, action.path) || action.path;
   switch (action.kind) {
     case 'installed':
-      return `keyscan: installed the pre-commit hook in ${shown} (${action.layout === 'husky' ? 'husky' : action.layout === 'hooksPath' ? 'core.hooksPath' : '.git/hooks'})${
-        action.chained ? `; the previous hook runs after it, from ${CHAINED}` : ''
+      return `keyscan: installed the ${hook} hook in ${shown} (${action.layout === 'husky' ? 'husky' : action.layout === 'hooksPath' ? 'core.hooksPath' : '.git/hooks'})${
+        action.chained ? `; the previous hook runs after it, from ${chainedName(hook)}` : ''
       }\n`;
     case 'already':
-      return `keyscan: the pre-commit hook in ${shown} already runs keyscan\n`;
+      return `keyscan: the ${hook} hook in ${shown} already runs keyscan\n`;
     case 'refused':
-      return `keyscan: ${shown} already holds another hook; run keyscan install --force to keep it and run it after keyscan. It reads:\n${action.existing
+      return `keyscan: ${shown} already holds another hook; run keyscan install${hook === 'pre-commit' ? '' : ` --hook ${hook}`} --force to keep it and run it after keyscan. It reads:\n${action.existing
         .split('\n')
         .slice(0, 20)
         .map((l) => `  | ${l}`)

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { AGENTS, type AgentId } from './agents/protocol.js';
 import { KeyscanError } from './errors.js';
 import { DEFAULT_MAX_FILE_SIZE } from './sources/files.js';
 import { SEVERITIES, type Severity } from './types.js';
@@ -16,8 +17,10 @@ export interface ReportFile {
   readonly path: string;
 }
 
-export type Command = 'scan' | 'staged' | 'git' | 'ci' | 'install' | 'baseline' | 'rules' | 'config' | 'help' | 'version';
-const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'ci', 'install', 'baseline', 'rules', 'config'];
+export type Command = 'scan' | 'staged' | 'git' | 'ci' | 'install' | 'baseline' | 'rules' | 'config' | 'agent-hook' | 'pre-push' | 'pre-receive' | 'help' | 'version';
+const COMMANDS: readonly string[] = ['scan', 'staged', 'git', 'ci', 'install', 'baseline', 'rules', 'config', 'agent-hook', 'pre-push', 'pre-receive'];
+/** The git hooks keyscan install writes. */
+export type GitHook = 'pre-commit' | 'pre-push';
 
 export interface Options {
   readonly command: Command;
@@ -57,6 +60,14 @@ export interface Options {
   readonly maxFileSizeGiven: boolean;
   /** Scan the members of .zip, .jar, .tar.gz… files (--no-archives: off). */
   readonly archives: boolean;
+  /** keyscan agent-hook and install --agent: which coding agent. */
+  readonly agent: AgentId | undefined;
+  /** keyscan install --agent --user: the user-level settings file. */
+  readonly user: boolean;
+  /** keyscan install --hook: which git hook (default pre-commit). */
+  readonly hook: GitHook;
+  /** keyscan pre-push: the remote's name, as git passes it to the hook. */
+  readonly remote: string | undefined;
 }
 
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
@@ -65,6 +76,12 @@ export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files a
        keyscan ci [options]                      in CI: scan the pull request's or push's commits (GitHub, GitLab),
                                                  else origin/HEAD..HEAD, else the tree; annotations and job summary
        keyscan install [--force | --uninstall]   install (or remove) the pre-commit hook
+       keyscan install --hook pre-push           install (or remove) the pre-push hook instead
+       keyscan install --agent <agent> [--user]  add keyscan's hooks to a coding agent's settings
+                                                 (claude-code, codex, gemini-cli, cursor)
+       keyscan agent-hook [--agent <agent>]      answer one agent hook event (JSON on stdin)
+       keyscan pre-push [<remote> <url>]         scan what a push adds (git's pre-push lines on stdin)
+       keyscan pre-receive [--config <file>]     server side: scan pushed commits, reject keys
        keyscan baseline [path|range] [-o file]   record today's findings (.keyscan-baseline.json); --prune drops gone ones
        keyscan rules [--format json]             list the rules in effect
        keyscan config --print                    show the effective configuration
@@ -101,6 +118,9 @@ keyscan git:
 keyscan install:
       --force                keep an existing pre-commit hook and run it after keyscan
       --uninstall            remove what keyscan install added
+      --hook <hook>          pre-commit (default) or pre-push
+      --agent <agent>        claude-code, codex, gemini-cli or cursor: the agent's hook settings
+      --user                 with --agent: the user-level settings file instead of the project's
   -h, --help                 this help
   -V, --version              print the version
 
@@ -162,6 +182,9 @@ export function parseOptions(argv: readonly string[]): Options {
         prune: { type: 'boolean' },
         force: { type: 'boolean' },
         uninstall: { type: 'boolean' },
+        agent: { type: 'string' },
+        user: { type: 'boolean' },
+        hook: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -180,9 +203,17 @@ export function parseOptions(argv: readonly string[]): Options {
     command = positionals[0] as Command;
     positionals = positionals.slice(1);
   }
+  const agent = values.agent as AgentId | undefined;
+  if (agent !== undefined && !(AGENTS as readonly string[]).includes(agent)) throw new KeyscanError('USAGE', `--agent takes ${AGENTS.join(', ')}, not ${JSON.stringify(agent)}`);
+  if (agent !== undefined && command !== 'install' && command !== 'agent-hook') throw new KeyscanError('USAGE', '--agent goes with keyscan install or keyscan agent-hook (see keyscan --help)');
+  if (values.user && (command !== 'install' || agent === undefined)) throw new KeyscanError('USAGE', '--user goes with keyscan install --agent (see keyscan --help)');
+  const hook = (values.hook ?? 'pre-commit') as GitHook;
+  if (hook !== 'pre-commit' && hook !== 'pre-push') throw new KeyscanError('USAGE', `--hook takes pre-commit or pre-push, not ${JSON.stringify(values.hook)}`);
+  if (values.hook !== undefined && (command !== 'install' || agent !== undefined)) throw new KeyscanError('USAGE', '--hook goes with keyscan install, without --agent (see keyscan --help)');
+  if (command === 'pre-push' && positionals.length > 2) throw new KeyscanError('USAGE', 'keyscan pre-push takes the remote and its URL, as git gives them to the hook');
   for (const flag of ['force', 'uninstall'] as const)
     if (values[flag] && command !== 'install') throw new KeyscanError('USAGE', `--${flag} goes with keyscan install (see keyscan --help)`);
-  if ((command === 'rules' || command === 'staged' || command === 'ci' || command === 'install' || command === 'config') && positionals.length > 0)
+  if ((command === 'rules' || command === 'staged' || command === 'ci' || command === 'install' || command === 'config' || command === 'agent-hook' || command === 'pre-receive') && positionals.length > 0)
     throw new KeyscanError('USAGE', `keyscan ${command} takes no paths (see keyscan --help)`);
   const gitOnly = (['since', 'max-commits', 'branch', 'all', 'max-key-age'] as const).find((k) => values[k] !== undefined);
   if (gitOnly !== undefined && command !== 'git') throw new KeyscanError('USAGE', `--${gitOnly} goes with keyscan git (see keyscan --help)`);
@@ -247,6 +278,10 @@ export function parseOptions(argv: readonly string[]): Options {
     config: values.config,
     maxFileSizeGiven: values['max-file-size'] !== undefined,
     archives: values['no-archives'] !== true,
+    agent,
+    user: values.user ?? false,
+    hook,
+    remote: command === 'pre-push' ? positionals[0] : undefined,
     force: values.force ?? false,
     uninstall: values.uninstall ?? false,
     format,

@@ -18,6 +18,8 @@ export type Origin =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'stdin'; readonly path: string }
   | { readonly kind: 'staged'; readonly path: string }
+  /** A field of an AI coding agent's hook event (`prompt`, `tool_input.command`), or the file it writes. */
+  | { readonly kind: 'agent'; readonly path: string }
   | ({ readonly kind: 'commit'; readonly path: string } & CommitInfo)
   /** A commit's message; `path` is MESSAGE_PATH, line 1 is the subject. */
   | ({ readonly kind: 'message'; readonly path: string } & CommitInfo);

