@@ -33,14 +33,17 @@ export interface ScanSetup {
   readonly rulesById: ReadonlyMap<string, Rule>;
   readonly maxFileSize: number;
   readonly practices: PracticeContext;
+  /** With regexes from a config: detection runs there, under a time budget (src/regex-guard.ts). */
+  readonly guard?: { findingsIn(fragment: Fragment): Finding[] } | undefined;
 }
 
-export function scanSetup(set: RuleSet, maxFileSize: number, practices: PracticeContext): ScanSetup {
-  return { set, rulesById: new Map(set.rules.map((r) => [r.id, r])), maxFileSize, practices };
+export function scanSetup(set: RuleSet, maxFileSize: number, practices: PracticeContext, guard?: ScanSetup['guard']): ScanSetup {
+  return { set, rulesById: new Map(set.rules.map((r) => [r.id, r])), maxFileSize, practices, guard };
 }
 
 /** Source, detector and practice checks for one fragment. */
 export function findingsIn(fragment: Fragment, setup: ScanSetup): Finding[] {
+  if (setup.guard) return setup.guard.findingsIn(fragment);
   const found = detect(fragment, setup.set);
   return applyPractices(fragment, found, setup.rulesById, setup.practices);
 }

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { buildRuleSet } from './detect/detect.js';
 import { KeyscanError } from './errors.js';
 import type { Pool } from './pool.js';
+import type { RegexGuard } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
@@ -31,6 +32,16 @@ export interface ScanRequest {
   readonly disabledPractices?: readonly PracticeId[];
   /** Path regexes that count as client-side code (config practices.clientSidePaths). */
   readonly clientSidePaths?: readonly string[];
+  /** Regexes from config files: they run under a time budget (src/regex-guard.ts). */
+  readonly configRegexes?: readonly string[];
+  readonly regexBudgetMs?: number | undefined;
+}
+
+/** The time budget for config regexes, loaded only when a config brings some. */
+async function regexGuard(request: ScanRequest | GitScanRequest, practices: PracticeContext): Promise<RegexGuard | undefined> {
+  if (request.configRegexes === undefined || request.configRegexes.length === 0) return undefined;
+  const { createRegexGuard, DEFAULT_BUDGET_MS } = await import('./regex-guard.js');
+  return createRegexGuard({ definitions: request.rules, practices, untrusted: request.configRegexes, budgetMs: request.regexBudgetMs ?? DEFAULT_BUDGET_MS });
 }
 
 export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
@@ -138,7 +149,16 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const started = performance.now();
   await checkTargets(request.targets, request.cwd);
   const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? [], request.clientSidePaths ?? []);
-  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices);
+  const guard = await regexGuard(request, practices);
+  try {
+    return await scanFiles(request, practices, guard, started);
+  } finally {
+    guard?.close();
+  }
+}
+
+async function scanFiles(request: ScanRequest, practices: PracticeContext, guard: RegexGuard | undefined, started: number): Promise<ScanResult> {
+  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices, guard);
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0 };
 
   if (request.targets.includes('-')) {
@@ -148,7 +168,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     outcome.findings.push(...findingsIn(fragment, setup));
   }
 
-  const threads = useThreads(request);
+  // the guard's worker runs every fragment already: no pool beside it
+  const threads = guard === undefined ? useThreads(request) : 0;
   // With --threads auto, workers start only once this thread has scanned POOL_START_BYTES and files
   // remain: a hook or a small tree never pays for their start-up (module loading, and regex
   // compilation in each). An explicit --threads N starts them at once.
@@ -183,7 +204,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     mode: 'files',
     findings: outcome.findings,
     skipped: outcome.skipped,
-    warnings: [],
+    warnings: [...(guard?.warnings ?? [])],
     practices: summarizePractices(outcome.findings, practicesChecked('files', request.disabledPractices ?? [])),
     stats: {
       files: outcome.files,
@@ -214,6 +235,8 @@ export interface GitScanRequest {
   readonly maxKeyAgeDays?: number;
   /** Called after each commit in history mode; cheap enough to call per commit. */
   readonly onProgress?: (progress: { commits: number; total: number | undefined; bytes: number }) => void;
+  readonly configRegexes?: readonly string[];
+  readonly regexBudgetMs?: number | undefined;
 }
 
 /**
@@ -253,12 +276,15 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const pending: Fragment[] = [];
   const setupFor = async (paths: readonly string[]): Promise<ScanSetup> => {
     const manifests = request.mode === 'staged' ? await manifestsAbove(root, paths) : await packageManifests(root);
-    return scanSetup(buildRuleSet(request.rules.map(compileRule)), Infinity, {
+    const practices: PracticeContext = {
       frontend: { ...frontendFacts(manifests), clientSidePaths: request.clientSidePaths ?? [] },
       tracked: { kind: 'all' },
       disabled,
-    });
+    };
+    guard = await regexGuard(request, practices);
+    return scanSetup(buildRuleSet(request.rules.map(compileRule)), Infinity, practices, guard);
   };
+  let guard: RegexGuard | undefined;
   const scanned = async function* (): AsyncGenerator<Fragment> {
     if (request.mode === 'staged') {
       for await (const fragment of fragments) pending.push(fragment);
@@ -269,21 +295,26 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       yield* fragments;
     }
   };
-  for await (const fragment of scanned()) {
-    const path = fragment.origin.path;
-    if (await isIgnored(path)) continue;
-    if (path !== lastPath) {
-      diffs++;
-      lastPath = path;
+  try {
+    for await (const fragment of scanned()) {
+      const path = fragment.origin.path;
+      if (await isIgnored(path)) continue;
+      if (path !== lastPath) {
+        diffs++;
+        lastPath = path;
+      }
+      bytes += fragment.text.length;
+      for (const finding of findingsIn(fragment, setup!)) {
+        // fingerprint = rule, file and secret hash: the same key in the same file is one finding
+        if (reported.has(finding.fingerprint)) continue;
+        reported.add(finding.fingerprint);
+        findings.push(finding);
+      }
     }
-    bytes += fragment.text.length;
-    for (const finding of findingsIn(fragment, setup!)) {
-      // fingerprint = rule, file and secret hash: the same key in the same file is one finding
-      if (reported.has(finding.fingerprint)) continue;
-      reported.add(finding.fingerprint);
-      findings.push(finding);
-    }
+  } finally {
+    guard?.close();
   }
+  if (guard) warnings.push(...guard.warnings);
   if (request.mode === 'history' && findings.length > 0) {
     const secrets = [...new Set(findings.flatMap((f) => (f.kind === 'secret' ? [f.secret.reveal()] : [])))];
     const atHead = await secretsAtHead(root, secrets);
