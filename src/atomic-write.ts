@@ -31,9 +31,18 @@ export async function writeFileAtomic(path: string, text: string, what: string, 
       return;
     }
     const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    let handle;
     try {
-      // 0o666 before umask, like writeFile; an existing file's mode is kept below
-      const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, info?.mode ?? 0o666);
+      // 0o666 before umask, like writeFile; an existing file keeps its mode
+      handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, info === undefined ? 0o666 : info.mode & 0o7777);
+    } catch (err) {
+      // a writable file in a directory the user may not write to: it can only be rewritten in place
+      const code = (err as NodeJS.ErrnoException).code;
+      if (info === undefined || (code !== 'EACCES' && code !== 'EPERM')) throw err;
+      await writeFile(path, text);
+      return;
+    }
+    try {
       try {
         await handle.writeFile(text);
         await handle.sync();

@@ -1,6 +1,6 @@
 /**
  * What a rule's `context` regex finds nearest a secret (its group 1): on the secret's own line
- * first, else the closest match before or after. A Shopify token must be checked against its own
+ * first, else the closest match before or after (fewest lines apart, then fewest characters). A Shopify token must be checked against its own
  * shop, not the first myshopify.com host a file happens to mention (which an attacker can plant).
  */
 export function nearestContext(context: RegExp, text: string, start: number, end: number): string | undefined {
@@ -21,9 +21,17 @@ export function nearestContext(context: RegExp, text: string, start: number, end
     const at = m.index;
     const stop = at + m[0].length;
     const onLine = at < lineEnd && stop > lineStart;
-    const distance = stop <= start ? start - stop : at >= end ? at - end : 0;
+    // in lines, then characters: the host a line above beats one a few blank lines below
+    const gap = stop <= start ? text.slice(stop, start) : at >= end ? text.slice(end, at) : '';
+    const distance = newlines(gap) * 1e6 + gap.length;
     if (best === undefined || (onLine && !best.onLine) || (onLine === best.onLine && distance < best.distance)) best = { value, onLine, distance };
     if (at > lineEnd && best.onLine) break; // nothing later can beat a match on the line
   }
   return best?.value;
+}
+
+function newlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { KeyscanError } from '../errors.js';
 import { PRACTICES, type PracticeId } from '../types.js';
 import { compileRegex } from './compile.js';
@@ -233,7 +233,7 @@ export function loadConfig(path: string, shown: string = path, options: LoadOpti
 
   let base: Config = DEFAULT_CONFIG;
   if (typeof ext['path'] === 'string')
-    base = loadConfig(join(path, '..', ext['path']), `${shown} → ${ext['path']}`, { ...options, chain: [...chain, real] });
+    base = loadConfig(resolve(dirname(path), ext['path']), `${shown} → ${ext['path']}`, { ...options, chain: [...chain, real] });
   return {
     source: shown,
     useDefault: base.source !== undefined ? base.useDefault : useDefault,
