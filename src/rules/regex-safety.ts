@@ -25,7 +25,7 @@ const ATTEMPT_MS = 1000;
 const TOTAL_MS = 5000;
 /** Repeats bounded above this are read as unbounded when recheck cannot decide the exact form in time. */
 const BOUND_KEPT = 10;
-const CACHE_VERSION = 'recheck-4.5.0-2';
+const CACHE_VERSION = 'recheck-4.5.0-3';
 
 type Recheck = typeof import('recheck');
 let recheck: Recheck | undefined;
@@ -69,6 +69,35 @@ export function looseBounds(source: string): string {
   return out;
 }
 
+/**
+ * Lookarounds as plain groups: recheck's automaton cannot read some of them ((?=(a+)+$) is
+ * "unsupported"), and what backtracks inside one backtracks the same as a group.
+ */
+export function openLookarounds(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (c === '(' && /^\(\?(?:=|!|<=|<!)/.test(source.slice(i, i + 4))) {
+      const marker = /^\(\?(?:=|!|<=|<!)/.exec(source.slice(i, i + 4))![0];
+      out += '(?:';
+      i += marker.length - 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 function checkForm(form: string, flags: string, timeout: number): RegexVerdict {
   try {
     // the automaton checker decides without running the regex; a short attack search keeps it quick
@@ -87,10 +116,17 @@ function checkForm(form: string, flags: string, timeout: number): RegexVerdict {
  */
 function checkOne(source: string, flags: string, timeout: number): RegexVerdict {
   const exact = checkForm(source, flags, timeout);
+  if (exact === 'exponential') return exact;
   const loose = looseBounds(source);
-  if (exact === 'exponential' || loose === source) return exact;
-  const approx = checkForm(loose, flags, timeout);
-  return approx === 'exponential' ? 'exponential' : exact === 'unknown' ? approx : exact;
+  // lookarounds opened only when recheck could not decide the regex as written
+  const forms = [loose, ...(exact === 'unknown' ? [looseBounds(openLookarounds(source))] : [])].filter((f, i, all) => f !== source && all.indexOf(f) === i);
+  let verdict = exact;
+  for (const form of forms) {
+    const approx = checkForm(form, flags, timeout);
+    if (approx === 'exponential') return approx;
+    if (verdict === 'unknown') verdict = approx;
+  }
+  return verdict;
 }
 
 function cachePath(env: Readonly<Record<string, string | undefined>>): string {
