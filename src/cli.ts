@@ -12,6 +12,7 @@ import type { Reporter } from './report/options.js';
 import { rulesJson, rulesText } from './report/rules.js';
 import { configRegexes, DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
 import { loadBuiltinRules } from './rules/load.js';
+import { regexCacheDir } from './rules/regex-safety.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { git, repoRoot } from './sources/git.js';
 import { ciPlan } from './ci.js';
@@ -70,7 +71,7 @@ function regexBudgetMs(io: Io): number | undefined {
 function settingsFor(opts: Options, root: string, io: Io): Settings {
   const path = opts.config !== undefined ? resolve(io.cwd, opts.config) : findConfig(root);
   // a config found in the scanned tree is the repository's: its [extend] path may not leave it
-  const config = path === undefined ? DEFAULT_CONFIG : loadConfig(path, relative(io.cwd, path) || path, opts.config === undefined ? { confineTo: root } : {});
+  const config = path === undefined ? DEFAULT_CONFIG : loadConfig(path, relative(io.cwd, path) || path, { regexCacheDir: regexCacheDir(io.env), ...(opts.config === undefined ? { confineTo: root } : {}) });
   for (const why of config.untranslated) io.stderr(`keyscan: warning: ${config.source}: rule ${why}; it is not used\n`);
   return {
     config,

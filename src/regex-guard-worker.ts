@@ -1,14 +1,15 @@
 // Runs in the worker of src/regex-guard.ts: detection for one fragment at a time, with every regex
-// that came from a config marking itself in shared memory while it runs, so the waiting thread
-// knows which one to stop when the budget runs out.
+// that came from a config keeping account in shared memory of when it runs and how long it ran, so
+// the waiting thread knows which one to stop when its budget runs out.
 import { workerData } from 'node:worker_threads';
 import { buildRuleSet } from './detect/detect.js';
-import { DONE, READY, RUNNING, type GuardData, type GuardReply, type GuardRequest } from './regex-guard.js';
+import { useClientSidePathRegex } from './practices/client-side.js';
+import { DONE, READY, RUNNING, SPENT, STARTED, type GuardData, type GuardReply, type GuardRequest } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
 import { findingsIn, scanSetup, toPlainFinding } from './scan-batch.js';
 import type { Rule } from './types.js';
 
-const { definitions, practices, untrusted, shared, port } = workerData as GuardData;
+const { definitions, practices, untrusted, shared, epochMs, port } = workerData as GuardData;
 const state = new Int32Array(shared);
 const excluded = new Set<number>();
 
@@ -22,17 +23,21 @@ class MarkedRegExp extends RegExp {
   }
   override exec(text: string): RegExpExecArray | null {
     if (excluded.has(this.id)) return null;
+    const started = Date.now() - epochMs;
+    Atomics.store(state, STARTED, started);
     Atomics.store(state, RUNNING, this.id);
     try {
       return super.exec(text);
     } finally {
       Atomics.store(state, RUNNING, 0);
+      Atomics.add(state, SPENT + this.id, Date.now() - epochMs - started);
     }
   }
 }
 
+const idOf = new Map(untrusted.map((source, i) => [source, i + 1]));
+
 function guarded(): Rule[] {
-  const idOf = new Map(untrusted.map((source, i) => [source, i + 1]));
   const mark = <T extends RegExp | undefined>(regex: T, source: string | undefined): T => {
     const id = source === undefined ? undefined : idOf.get(source);
     return (regex === undefined || id === undefined ? regex : new MarkedRegExp(regex, id)) as T;
@@ -55,6 +60,10 @@ function guarded(): Rule[] {
 }
 
 try {
+  for (const source of practices.frontend.clientSidePaths ?? []) {
+    const id = idOf.get(source);
+    if (id !== undefined) useClientSidePathRegex(source, new MarkedRegExp(new RegExp(source), id));
+  }
   const setup = scanSetup(buildRuleSet(guarded()), Infinity, practices);
   port.on('message', (request: GuardRequest) => {
     excluded.clear();

@@ -70,6 +70,8 @@ export interface LoadOptions {
   readonly confineTo?: string | undefined;
   /** The real paths of the configs extending this one, to tell a cycle. */
   readonly chain?: readonly string[];
+  /** Where verdicts of the regex check are cached (src/rules/regex-safety.ts); none: not cached. */
+  readonly regexCacheDir?: string | undefined;
 }
 
 function realPathOf(path: string, shown: string): string {
@@ -229,7 +231,7 @@ export function loadConfig(path: string, shown: string = path, options: LoadOpti
     ...globalAllow.regexes.map((source, n) => ({ where: `allowlist regexes[${n}]`, source })),
     ...globalAllow.paths.map((source, n) => ({ where: `allowlist paths[${n}]`, source })),
     ...clientSidePaths.map((source, n) => ({ where: `practices.clientSidePaths[${n}]`, source })),
-  ]);
+  ], options.regexCacheDir);
 
   let base: Config = DEFAULT_CONFIG;
   if (typeof ext['path'] === 'string')

@@ -129,8 +129,9 @@ function checkOne(source: string, flags: string, timeout: number): RegexVerdict 
   return verdict;
 }
 
-function cachePath(env: Readonly<Record<string, string | undefined>>): string {
-  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'keyscan', 'regex-verdicts.json');
+/** Where verdicts are kept: $XDG_CACHE_HOME/keyscan, else ~/.cache/keyscan. */
+export function regexCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'keyscan');
 }
 
 /** Verdicts by hash of regex and flags: the pre-commit hook should not load recheck on every commit. */
@@ -165,12 +166,12 @@ function splitFlags(source: string): { source: string; flags: string } {
 
 /**
  * Refuses a config whose regex backtracks exponentially; the error names the file, where the regex
- * is and why. Returns the verdicts (for tests and `--debug`).
+ * is and why. Returns the verdicts. Without `cacheDir`, nothing is cached.
  */
-export function checkConfigRegexes(file: string, regexes: readonly ConfigRegex[], env: Readonly<Record<string, string | undefined>> = process.env): RegexVerdict[] {
+export function checkConfigRegexes(file: string, regexes: readonly ConfigRegex[], cacheDir?: string): RegexVerdict[] {
   if (regexes.length === 0) return [];
-  const path = cachePath(env);
-  const cache = readCache(path);
+  const path = cacheDir === undefined ? undefined : join(cacheDir, 'regex-verdicts.json');
+  const cache = path === undefined ? {} : readCache(path);
   let changed = false;
   const deadline = Date.now() + TOTAL_MS;
   const verdicts = regexes.map(({ where, source: raw }) => {
@@ -187,7 +188,7 @@ export function checkConfigRegexes(file: string, regexes: readonly ConfigRegex[]
     }
     return verdict;
   });
-  if (changed) writeCache(path, cache);
+  if (changed && path !== undefined) writeCache(path, cache);
   regexes.forEach(({ where, source: raw }, i) => {
     if (verdicts[i] === 'exponential')
       throw new KeyscanError(

@@ -101,6 +101,25 @@ describe('a regex that passes the check but runs long is stopped, and the scan g
     expect(run.stderr).toContain('rule slow-rule (keyscan.toml) ran longer than');
   });
 
+  test('a slow practices.clientSidePaths regex is stopped too, and the key in that very file is still found', async () => {
+    const name = `${'a'.repeat(34)}!.js`;
+    const root = tempTree({ 'keyscan.toml': `[practices]\nclientSidePaths = ['''^(a|a)+\\1$''']\n`, [name]: `const token = "${key}";\n` });
+    const run = await runBuiltCli(['.', '--format', 'json'], { cwd: root, env: env(budget), timeoutMs: 60_000 });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('"github-pat"');
+    expect(run.stderr).toContain(`config regex ${JSON.stringify('^(a|a)+\\1$')} ran longer than`);
+  });
+
+  test('only config regexes are timed: built-in rules on a large file never use up the budget', async () => {
+    // 4 MB of lines full of built-in keywords, and a quick custom rule: with a 50 ms budget nothing is stopped
+    const big = `${'password = "hunter2" token = "abc" api_key = secret aws_access_key_id\n'.repeat(60_000)}const token = "${key}";\n`;
+    const root = tempTree({ 'keyscan.toml': ruleToml('quick', 'acme_([a-z0-9]{24})'), 'big.txt': big });
+    const run = await runBuiltCli(['.', '--format', 'json'], { cwd: root, env: env({ KEYSCAN_REGEX_BUDGET_MS: '50' }), timeoutMs: 120_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('"github-pat"');
+  });
+
   test('with the default budget, a tree where every file triggers it is done in seconds: the rule is dropped after two overruns', async () => {
     const files: Record<string, string> = { 'keyscan.toml': ruleToml('slow-rule', SLOW_BUT_ACCEPTED), 'app.ts': `const token = "${key}";\n` };
     // about 1 MB: 400 files of 2.5 KB, each with the trigger
