@@ -15,6 +15,8 @@ export interface BatchOutcome {
   skipped: Skipped[];
   files: number;
   bytes: number;
+  /** What the time budget of config regexes stopped, from pool workers (src/regex-guard.ts). */
+  warnings?: string[];
 }
 
 export type PlainFinding = (Omit<SecretFinding, 'secret'> & { readonly secret: string }) | PracticeFinding;

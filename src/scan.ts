@@ -168,8 +168,7 @@ async function scanFiles(request: ScanRequest, practices: PracticeContext, guard
     outcome.findings.push(...findingsIn(fragment, setup));
   }
 
-  // the guard's worker runs every fragment already: no pool beside it
-  const threads = guard === undefined ? useThreads(request) : 0;
+  const threads = useThreads(request);
   // With --threads auto, workers start only once this thread has scanned POOL_START_BYTES and files
   // remain: a hook or a small tree never pays for their start-up (module loading, and regex
   // compilation in each). An explicit --threads N starts them at once.
@@ -178,7 +177,7 @@ async function scanFiles(request: ScanRequest, practices: PracticeContext, guard
   const dispatch = async (batch: FileEntry[]): Promise<void> => {
     if (pool === undefined && threads > 0 && outcome.bytes >= startAfterBytes)
       // loaded here: small scans (and the hook) never load worker_threads
-      pool = (await import('./pool.js')).createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices });
+      pool = (await import('./pool.js')).createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices, configRegexes: request.configRegexes, regexBudgetMs: request.regexBudgetMs });
     if (pool?.hasRoom()) await pool.submit(batch);
     else mergeInto(outcome, readBatch(batch, setup));
     // let worker replies in, so a worker that finished is seen to have room
@@ -204,7 +203,7 @@ async function scanFiles(request: ScanRequest, practices: PracticeContext, guard
     mode: 'files',
     findings: outcome.findings,
     skipped: outcome.skipped,
-    warnings: [...(guard?.warnings ?? [])],
+    warnings: [...(guard?.warnings ?? []), ...(outcome.warnings ?? [])],
     practices: summarizePractices(outcome.findings, practicesChecked('files', request.disabledPractices ?? [])),
     stats: {
       files: outcome.files,
@@ -218,6 +217,7 @@ async function scanFiles(request: ScanRequest, practices: PracticeContext, guard
 function mergeInto(into: BatchOutcome, from: BatchOutcome): void {
   for (const f of from.findings) into.findings.push(f);
   for (const s of from.skipped) into.skipped.push(s);
+  if (from.warnings?.length) (into.warnings ??= []).push(...from.warnings);
   into.files += from.files;
   into.bytes += from.bytes;
 }

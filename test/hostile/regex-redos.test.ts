@@ -78,6 +78,17 @@ describe('a regex that passes the check but runs long is stopped, and the scan g
     expect(run.stdout + run.stderr).not.toContain(key);
   });
 
+  test('tree mode with worker threads: each thread stops it, the key is found', async () => {
+    const files: Record<string, string> = { 'keyscan.toml': ruleToml('slow-rule', SLOW_BUT_ACCEPTED), 'app.ts': `const token = "${key}";\n` };
+    for (let i = 0; i < 40; i++) files[`f${i}.txt`] = TRIGGER;
+    const root = tempTree(files);
+    const run = await runBuiltCli(['.', '--threads', '2', '--format', 'json'], { cwd: root, env: env(budget), timeoutMs: 60_000 });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('"github-pat"');
+    expect(run.stderr).toContain('rule slow-rule (keyscan.toml) ran longer than');
+    expect(run.stderr).toContain('is not used for the rest of the scan');
+  });
+
   test('keyscan staged: stopped, and the staged key still blocks the commit', async () => {
     const repo = tempRepo({ 'keyscan.toml': ruleToml('slow-rule', SLOW_BUT_ACCEPTED) }, { commit: 'config' });
     repo.write({ 'slow.txt': TRIGGER, 'app.ts': `const token = "${key}";\n` });
