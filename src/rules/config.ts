@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { KeyscanError } from '../errors.js';
 import { PRACTICES, type PracticeId } from '../types.js';
@@ -62,6 +62,8 @@ export function findConfig(root: string): string | undefined {
   return undefined;
 }
 
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export interface LoadOptions {
   /**
    * A config found in the scanned tree is the repository's, not the user's: it and every file its
@@ -97,9 +99,13 @@ export function loadConfig(path: string, shown: string = path, options: LoadOpti
   if (chain.includes(real)) throw new KeyscanError('CONFIG', `${shown}: [extend] path makes a cycle (a config extends itself): remove one of the extends`);
   if (options.confineTo !== undefined && !isInside(real, realPathOf(options.confineTo, options.confineTo)))
     throw new KeyscanError('CONFIG', `${shown}: a repository's config may only extend files inside the repository (use --config to name one elsewhere)`);
+  // a FIFO would block the read, a huge file would fill memory: a config is a small regular file
+  const info = statSync(real);
+  if (!info.isFile()) throw new KeyscanError('CONFIG', `${shown}: a config must be a regular file`);
+  if (info.size > MAX_CONFIG_BYTES) throw new KeyscanError('CONFIG', `${shown}: a config may be at most ${MAX_CONFIG_BYTES / 1048576} MiB, this one is ${(info.size / 1048576).toFixed(1)} MiB`);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(real, 'utf8');
   } catch (err) {
     throw new KeyscanError('CONFIG', `cannot read config ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }

@@ -1,6 +1,7 @@
 // [extend] path: a cycle is a config error (it was a stack overflow), and a repository's config may
 // only extend files inside the repository; a --config the user names may extend anything.
-import { symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runBuiltCli } from '../helpers/cli.js';
@@ -99,5 +100,29 @@ describe("a repository's config cannot extend files outside the repository", () 
     const run = await runBuiltCli(['.', '--config', join(cfg, 'mine.toml')], { cwd: root });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+  });
+});
+
+describe('a config is a small regular file', () => {
+  test('a FIFO named keyscan.toml (or extended) does not block the scan', async () => {
+    const root = tempTree({ 'app.ts': `const k = "${KEY}";\n` });
+    execFileSync('mkfifo', [join(root, 'keyscan.toml')]);
+    const run = await runBuiltCli(['.'], { cwd: root, timeoutMs: 20_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('keyscan: keyscan.toml: a config must be a regular file\n');
+
+    const other = tempTree({ 'keyscan.toml': extend('pipe.toml'), 'app.ts': `const k = "${KEY}";\n` });
+    execFileSync('mkfifo', [join(other, 'pipe.toml')]);
+    const extended = await runBuiltCli(['.'], { cwd: other, timeoutMs: 20_000 });
+    expect(extended.code).toBe(2);
+    expect(extended.stderr).toContain('a config must be a regular file');
+  });
+
+  test('a config of more than 1 MiB is refused before it is read', async () => {
+    const root = tempTree({ 'app.ts': `const k = "${KEY}";\n` });
+    writeFileSync(join(root, 'keyscan.toml'), `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    const run = await runBuiltCli(['.'], { cwd: root });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^keyscan: keyscan\.toml: a config may be at most 1 MiB/);
   });
 });
