@@ -1,7 +1,7 @@
 // Baselines and reports are written whole or not at all: a full disk or a directory the user may not
 // write to is one line on stderr and exit 2, and the old baseline is left as it was.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI, runBuiltCli } from '../helpers/cli.js';
@@ -108,6 +108,22 @@ describe('permissions', () => {
 });
 
 describe('whole files', () => {
+  test('killed the moment it starts writing, keyscan baseline leaves the old baseline as it was', async () => {
+    // 20 000 keys: a baseline of a few MB, so the write takes a while
+    const lines = Array.from({ length: 20_000 }, (_, i) => `k${i} = "${fakeGithubToken(1000 + i)}"`).join('\n');
+    const root = tempTree({ 'keys.txt': `${lines}\n`, 'out/.keep': '' });
+    const old = `${JSON.stringify({ tool: 'keyscan', version: 1, findings: [] }, null, 2)}\n`;
+    const out = join(root, 'out');
+    writeFileSync(join(out, 'baseline.json'), old);
+    const child = spawn(process.execPath, [CLI, 'baseline', '-o', 'out/baseline.json'], { cwd: root, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    // the first change in out/ (a temporary file, or the baseline itself) and the writer is killed
+    const watcher = watch(out, () => child.kill('SIGKILL'));
+    await exited;
+    watcher.close();
+    expect(readFileSync(join(out, 'baseline.json'), 'utf8')).toBe(old);
+  });
+
   test('a baseline is replaced by rename: no temporary file is left, the content is complete JSON', async () => {
     const root = tempTree({ 'a.ts': `const a = "${KEY}";\n`, 'b.ts': `const b = "${OTHER}";\n` });
     const run = await runBuiltCli(['baseline'], { cwd: root });
