@@ -146,7 +146,7 @@ export function createRegexGuard(options: {
     return worst;
   };
 
-  /** Waits for the fragment; undefined when a config regex used up its budget (`over` says which) or the hard cap passed. */
+  /** Waits for the fragment: not done when a config regex used up its budget (`over` says which) or the hard cap passed (`over` 0). */
   const waitFor = (state: Int32Array, budget: number): { done: true } | { done: false; over: number } => {
     const begun = Date.now();
     let waitMs = budget;
