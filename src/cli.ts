@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { asBaseline, baselineOf, dropBaselined, dropGitleaksIgnored, type Baseline } from './detect/baseline.js';
-import { appendFile, writeFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { appendFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isKeyscanError, KeyscanError } from './errors.js';
 import { parseOptions, parseSize, USAGE, type Format, type Options } from './options.js';
 import type { Reporter } from './report/options.js';
 import { rulesJson, rulesText } from './report/rules.js';
-import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
+import { configRegexes, DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
+import { loadBuiltinRules } from './rules/load.js';
+import { regexCacheDir } from './rules/regex-safety.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { git, repoRoot } from './sources/git.js';
 import { ciPlan } from './ci.js';
@@ -59,6 +62,14 @@ interface Settings {
   readonly clientSidePaths: readonly string[];
   readonly maxKeyAgeDays: number | undefined;
   readonly validate: boolean;
+  /** Regexes from config files, and their time budget per fragment: src/regex-guard.ts. */
+  readonly guard: { readonly configRegexes: readonly string[]; readonly regexBudgetMs: number | undefined };
+}
+
+/** KEYSCAN_REGEX_BUDGET_MS: not documented, for tests that need a tiny budget. */
+function regexBudgetMs(io: Io): number | undefined {
+  const value = Number(io.env['KEYSCAN_REGEX_BUDGET_MS']);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 /**
@@ -67,7 +78,13 @@ interface Settings {
  */
 function settingsFor(opts: Options, root: string, io: Io, found?: { readonly config: Config }): Settings {
   const path = opts.config !== undefined ? resolve(io.cwd, opts.config) : found === undefined ? findConfig(root) : undefined;
-  const config = found !== undefined && opts.config === undefined ? found.config : path === undefined ? DEFAULT_CONFIG : loadConfig(path, relative(io.cwd, path) || path);
+  // a config found in the scanned tree is the repository's: its [extend] path may not leave it
+  const config =
+    found !== undefined && opts.config === undefined
+      ? found.config
+      : path === undefined
+        ? DEFAULT_CONFIG
+        : loadConfig(path, relative(io.cwd, path) || path, { regexCacheDir: regexCacheDir(io.env), ...(opts.config === undefined ? { confineTo: root } : {}) });
   for (const why of config.untranslated) io.stderr(`keyscan: warning: ${config.source}: rule ${why}; it is not used\n`);
   return {
     config,
@@ -79,6 +96,7 @@ function settingsFor(opts: Options, root: string, io: Io, found?: { readonly con
     // validate = true counts only in a config the user named: a repository's own file must not
     // make a scan of it send its keys anywhere
     validate: opts.validate || (opts.config !== undefined && config.validate === true),
+    guard: { configRegexes: configRegexes(config), regexBudgetMs: regexBudgetMs(io) },
   };
 }
 
@@ -96,8 +114,10 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
     disabledPractices: settings.disabledPractices,
     clientSidePaths: settings.clientSidePaths,
     archives: opts.archives,
+    ...settings.guard,
   });
   for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
+  for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
 
   const dirTargets = targets.filter((t) => t !== '-');
   // file paths are relative to a single scanned directory; show them from where the user stands
@@ -202,18 +222,19 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const isPath = target === '.' || existsSync(resolve(io.cwd, target));
   const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
-    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, archives: opts.archives })
-    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, maxFileSize: settings.maxFileSize, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths });
+    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, archives: opts.archives, ...settings.guard })
+    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, maxFileSize: settings.maxFileSize, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, ...settings.guard });
+  for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
   let baseline = baselineOf(result.findings);
   if (opts.prune) {
     const previous = readBaseline(out, io.cwd);
     const { used } = dropBaselined(result.findings, previous);
     baseline = { ...previous, findings: previous.findings.filter((_, i) => used.has(i)) };
-    await writeFile(resolve(io.cwd, out), `${JSON.stringify(baseline, null, 2)}\n`);
+    await writeFileAtomic(resolve(io.cwd, out), `${JSON.stringify(baseline, null, 2)}\n`, 'baseline', out);
     io.stdout(`keyscan: kept ${baseline.findings.length} of ${previous.findings.length} baseline entries in ${out} (${previous.findings.length - baseline.findings.length} no longer occur)\n`);
     return 0;
   }
-  await writeFile(resolve(io.cwd, out), `${JSON.stringify(baseline, null, 2)}\n`);
+  await writeFileAtomic(resolve(io.cwd, out), `${JSON.stringify(baseline, null, 2)}\n`, 'baseline', out);
   io.stdout(`keyscan: wrote ${baseline.findings.length} findings to ${out}; scan with --baseline ${out} to report only new ones\n`);
   return 0;
 }
@@ -250,7 +271,8 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   } catch (err) {
     throw new KeyscanError('USAGE', (err as Error).message, { cause: err });
   }
-  const validatorByRule = new Map(rules.map((r) => [r.id, r.validator]));
+  // only built-in rules keep their validator: src/validate/binding.ts
+  const validatorByRule = (await import('./validate/binding.js')).validatorsByRule(rules, loadBuiltinRules());
   const findings = await validateFindings({
     findings: result.findings,
     validatorOf: (ruleId) => validatorByRule.get(ruleId),
@@ -273,12 +295,7 @@ const REPORTERS: Readonly<Record<Format, () => Promise<Reporter>>> = {
 };
 
 async function writeReport(cwd: string, path: string, report: string): Promise<void> {
-  try {
-    await writeFile(resolve(cwd, path), report);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new KeyscanError('IO', `cannot write report ${path}: ${code === 'ENOENT' ? 'its directory does not exist' : code ?? (err as Error).message}`, { cause: err });
-  }
+  await writeFileAtomic(resolve(cwd, path), report, 'report', path);
 }
 
 /** The --report files (never colored), then the --format report to --output or stdout. */
@@ -308,7 +325,7 @@ function progressPrinter(io: Io): ((p: { commits: number; total: number | undefi
 async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<ExitCode> {
   const onProgress = opts.command === 'git' ? progressPrinter(io) : undefined;
   const root = await repoRoot(io.cwd);
-  const found = trusted === undefined || trusted.kind === 'work-tree' ? undefined : { config: (await withConfigFrom(trusted, (path, shown) => loadConfig(path, shown))) ?? DEFAULT_CONFIG };
+  const found = trusted === undefined || trusted.kind === 'work-tree' ? undefined : { config: (await withConfigFrom(trusted, (path, shown) => loadConfig(path, shown, { regexCacheDir: regexCacheDir(io.env), confineTo: dirname(path) }))) ?? DEFAULT_CONFIG };
   const settings = settingsFor(opts, root, io, found);
   const result = await scanGit({
     mode: opts.command === 'staged' ? 'staged' : 'history',
@@ -319,6 +336,7 @@ async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<Exi
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
     disabledPractices: settings.disabledPractices,
     clientSidePaths: settings.clientSidePaths,
+    ...settings.guard,
     ...(settings.maxKeyAgeDays !== undefined ? { maxKeyAgeDays: settings.maxKeyAgeDays } : {}),
     ...(onProgress ? { onProgress } : {}),
     ...(trusted ? { trusted } : {}),

@@ -39,6 +39,7 @@ export function createPool(size: number, workerData: unknown): Pool {
       } else {
         for (const f of reply.findings) total.findings.push(fromPlainFinding(f));
         for (const s of reply.skipped) total.skipped.push(s);
+        if (reply.warnings?.length) (total.warnings ??= []).push(...reply.warnings);
         total.files += reply.files;
         total.bytes += reply.bytes;
         total.allowed += reply.allowed;

@@ -7,12 +7,23 @@ import type { RuleDefinition } from './rules/definition.js';
 import type { PracticeContext } from './practices/apply.js';
 import { readBatch, scanSetup, toPlainFinding, type BatchRequest } from './scan-batch.js';
 
-const { definitions, maxFileSize, practices, archives } = workerData as { definitions: RuleDefinition[]; maxFileSize: number; practices: PracticeContext; archives: boolean };
-const setup = scanSetup(buildRuleSet(definitions.map(compileRule)), maxFileSize, practices, archives);
+const { definitions, maxFileSize, practices, archives, configRegexes, regexBudgetMs } = workerData as {
+  definitions: RuleDefinition[];
+  maxFileSize: number;
+  practices: PracticeContext;
+  archives: boolean;
+  configRegexes?: readonly string[];
+  regexBudgetMs?: number;
+};
+// config regexes run under their time budget here too, in a worker of this worker
+const guards = configRegexes !== undefined && configRegexes.length > 0 ? await import('./regex-guard.js') : undefined;
+const guard = guards?.createRegexGuard({ definitions, practices, untrusted: configRegexes!, budgetMs: regexBudgetMs ?? guards.DEFAULT_BUDGET_MS });
+const setup = scanSetup(buildRuleSet(definitions.map(compileRule)), maxFileSize, practices, archives, guard);
 
 parentPort!.on('message', (request: BatchRequest) => {
   try {
     const outcome = readBatch(request.files, setup);
+    if (guard !== undefined) outcome.warnings = guard.warnings.splice(0);
     parentPort!.postMessage({ id: request.id, ...outcome, findings: outcome.findings.map(toPlainFinding) });
   } catch (err) {
     parentPort!.postMessage({ id: request.id, error: String((err as Error)?.stack ?? err) });

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { buildRuleSet } from './detect/detect.js';
 import { KeyscanError } from './errors.js';
 import type { Pool } from './pool.js';
+import type { RegexGuard } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
@@ -36,6 +37,16 @@ export interface ScanRequest {
   readonly clientSidePaths?: readonly string[];
   /** Scan archives' members (default true; --no-archives). */
   readonly archives?: boolean;
+  /** Regexes from config files: they run under a time budget (src/regex-guard.ts). */
+  readonly configRegexes?: readonly string[];
+  readonly regexBudgetMs?: number | undefined;
+}
+
+/** The time budget for config regexes, loaded only when a config brings some. */
+async function regexGuard(request: ScanRequest | GitScanRequest, practices: PracticeContext): Promise<RegexGuard | undefined> {
+  if (request.configRegexes === undefined || request.configRegexes.length === 0) return undefined;
+  const { createRegexGuard, DEFAULT_BUDGET_MS } = await import('./regex-guard.js');
+  return createRegexGuard({ definitions: request.rules, practices, untrusted: request.configRegexes, budgetMs: request.regexBudgetMs ?? DEFAULT_BUDGET_MS });
 }
 
 export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
@@ -146,7 +157,16 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const started = performance.now();
   await checkTargets(request.targets, request.cwd);
   const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? [], request.clientSidePaths ?? []);
-  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices, request.archives ?? true);
+  const guard = await regexGuard(request, practices);
+  try {
+    return await scanFiles(request, practices, guard, started);
+  } finally {
+    guard?.close();
+  }
+}
+
+async function scanFiles(request: ScanRequest, practices: PracticeContext, guard: RegexGuard | undefined, started: number): Promise<ScanResult> {
+  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices, request.archives ?? true, guard);
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
 
   if (request.targets.includes('-')) {
@@ -168,7 +188,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const dispatch = async (batch: FileEntry[]): Promise<void> => {
     if (pool === undefined && threads > 0 && outcome.bytes >= startAfterBytes)
       // loaded here: small scans (and the hook) never load worker_threads
-      pool = (await import('./pool.js')).createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices, archives: request.archives ?? true });
+      pool = (await import('./pool.js')).createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices, archives: request.archives ?? true, configRegexes: request.configRegexes, regexBudgetMs: request.regexBudgetMs });
     if (pool?.hasRoom()) await pool.submit(batch);
     else mergeInto(outcome, readBatch(batch, setup));
     // let worker replies in, so a worker that finished is seen to have room
@@ -194,7 +214,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     mode: 'files',
     findings: outcome.findings,
     skipped: outcome.skipped,
-    warnings: [],
+    warnings: [...(guard?.warnings ?? []), ...(outcome.warnings ?? [])],
     practices: summarizePractices(outcome.findings, practicesChecked('files', request.disabledPractices ?? [])),
     stats: {
       files: outcome.files,
@@ -209,6 +229,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
 function mergeInto(into: BatchOutcome, from: BatchOutcome): void {
   for (const f of from.findings) into.findings.push(f);
   for (const s of from.skipped) into.skipped.push(s);
+  if (from.warnings?.length) (into.warnings ??= []).push(...from.warnings);
   into.files += from.files;
   into.bytes += from.bytes;
   into.allowed += from.allowed;
@@ -231,6 +252,8 @@ export interface GitScanRequest {
   readonly trusted?: TrustedSide;
   /** Called after each commit in history mode; cheap enough to call per commit. */
   readonly onProgress?: (progress: { commits: number; total: number | undefined; bytes: number }) => void;
+  readonly configRegexes?: readonly string[];
+  readonly regexBudgetMs?: number | undefined;
 }
 
 /**
@@ -278,12 +301,15 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const pending: Fragment[] = [];
   const setupFor = async (paths: readonly string[]): Promise<ScanSetup> => {
     const manifests = request.mode === 'staged' ? await manifestsAbove(root, paths) : await packageManifests(root);
-    return scanSetup(buildRuleSet(request.rules.map(compileRule)), Infinity, {
+    const practices: PracticeContext = {
       frontend: { ...frontendFacts(manifests), clientSidePaths: request.clientSidePaths ?? [] },
       tracked: { kind: 'all' },
       disabled,
-    });
+    };
+    guard = await regexGuard(request, practices);
+    return scanSetup(buildRuleSet(request.rules.map(compileRule)), Infinity, practices, true, guard);
   };
+  let guard: RegexGuard | undefined;
   const scanned = async function* (): AsyncGenerator<Fragment> {
     if (request.mode === 'staged') {
       for await (const fragment of fragments) pending.push(fragment);
@@ -294,26 +320,31 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       yield* fragments;
     }
   };
-  for await (const fragment of scanned()) {
-    const path = fragment.origin.path;
-    const isMessage = fragment.origin.kind === 'message';
-    // a commit message is in no file, so no ignore file covers it
-    const by = isMessage ? undefined : await ignoredBy(path);
-    if (!isMessage && path !== lastPath) {
-      diffs++;
-      lastPath = path;
+  try {
+    for await (const fragment of scanned()) {
+      const path = fragment.origin.path;
+      const isMessage = fragment.origin.kind === 'message';
+      // a commit message is in no file, so no ignore file covers it
+      const by = isMessage ? undefined : await ignoredBy(path);
+      if (!isMessage && path !== lastPath) {
+        diffs++;
+        lastPath = path;
+      }
+      bytes += fragment.text.length;
+      // an ignored file is still scanned, so the report can say what its ignore line kept out
+      for (const finding of findingsIn(fragment, setup!, () => addSuppressed(suppressed, SUPPRESSED_BY_MARKER))) {
+        if (finding.kind === 'secret') secretsSeen.add(finding.secret.reveal());
+        // fingerprint = rule, file and secret hash: the same key in the same file is one finding
+        if (reported.has(finding.fingerprint)) continue;
+        reported.add(finding.fingerprint);
+        if (by !== undefined) addSuppressed(suppressed, by);
+        else findings.push(finding);
+      }
     }
-    bytes += fragment.text.length;
-    // an ignored file is still scanned, so the report can say what its ignore line kept out
-    for (const finding of findingsIn(fragment, setup!, () => addSuppressed(suppressed, SUPPRESSED_BY_MARKER))) {
-      if (finding.kind === 'secret') secretsSeen.add(finding.secret.reveal());
-      // fingerprint = rule, file and secret hash: the same key in the same file is one finding
-      if (reported.has(finding.fingerprint)) continue;
-      reported.add(finding.fingerprint);
-      if (by !== undefined) addSuppressed(suppressed, by);
-      else findings.push(finding);
-    }
+  } finally {
+    guard?.close();
   }
+  if (guard) warnings.push(...guard.warnings);
   if (request.mode === 'history' && findings.length > 0) {
     const secrets = [...new Set(findings.flatMap((f) => (f.kind === 'secret' ? [f.secret.reveal()] : [])))];
     const atHead = await secretsAtHead(root, secrets);

@@ -2,6 +2,7 @@ import { Secret } from '../secret.js';
 import type { Finding, Fragment, Location, Rule } from '../types.js';
 import { hasAllowMarker } from './allow.js';
 import { safeEvidence } from './evidence.js';
+import { nearestContext } from './context.js';
 import { passesChecksum } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprintOf } from '../fingerprint.js';
@@ -126,8 +127,8 @@ function toOriginal(removedAt: readonly number[], offset: number): number {
   return offset + lo;
 }
 
-function contextOf(rule: Rule, text: string): { context?: string } {
-  const found = rule.context?.exec(text)?.[1];
+function contextOf(rule: Rule, text: string, c: { start: number; end: number }): { context?: string } {
+  const found = rule.context === undefined ? undefined : nearestContext(rule.context, text, c.start, c.end);
   return found === undefined ? {} : { context: found };
 }
 
@@ -370,7 +371,7 @@ export function detect(fragment: Fragment, set: RuleSet, onAllowed?: () => void)
       at,
       fingerprint: fingerprintOf(rule.id, path, c.secret),
       practices: [],
-      ...contextOf(rule, original),
+      ...contextOf(rule, original, c),
     });
   }
   return findings;

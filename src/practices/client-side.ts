@@ -41,6 +41,11 @@ function pathRegex(source: string): RegExp {
   return regex;
 }
 
+/** The worker of src/regex-guard.ts hands in its own compiled copy of a config path regex (one it can time). */
+export function useClientSidePathRegex(source: string, regex: RegExp): void {
+  compiledPaths.set(source, regex);
+}
+
 export function isClientSide(path: string, text: string, facts: FrontendFacts): boolean {
   if (facts.clientSidePaths?.some((p) => pathRegex(p).test(path))) return true;
   const lower = path.toLowerCase();

@@ -43,7 +43,8 @@ export function compileRule(def: RuleDefinition): Rule {
     narrower: def.narrower,
     narrowerMatch: def.narrowerMatch === undefined ? undefined : compileRegex(def.narrowerMatch, '', `${where}: narrowerMatch`),
     envVar: def.envVar,
-    context: def.context === undefined ? undefined : compileRegex(def.context, '', `${where}: context`),
+    // g: every match is looked at, to take the one nearest the secret (src/detect/context.ts)
+    context: def.context === undefined ? undefined : compileRegex(def.context, 'g', `${where}: context`),
     provider: def.provider,
     title: def.description,
     description: def.description,

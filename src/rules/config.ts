@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { KeyscanError } from '../errors.js';
 import { PRACTICES, type PracticeId } from '../types.js';
 import { compileRegex } from './compile.js';
 import { parseRuleTable, type AllowlistDefinition, type RuleDefinition } from './definition.js';
 import { translateGoRegex } from './go-regex.js';
 import { loadBuiltinRules, parseToml } from './load.js';
+import { checkConfigRegexes, type ConfigRegex } from './regex-safety.js';
 
 /** The settings of keyscan.toml (or a gitleaks config), as plain data. */
 export interface Config {
@@ -61,14 +62,50 @@ export function findConfig(root: string): string | undefined {
   return undefined;
 }
 
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export interface LoadOptions {
+  /**
+   * A config found in the scanned tree is the repository's, not the user's: it and every file its
+   * `[extend] path` names must lie inside this directory. A `--config` the user named is not confined.
+   */
+  readonly confineTo?: string | undefined;
+  /** The real paths of the configs extending this one, to tell a cycle. */
+  readonly chain?: readonly string[];
+  /** Where verdicts of the regex check are cached (src/rules/regex-safety.ts); none: not cached. */
+  readonly regexCacheDir?: string | undefined;
+}
+
+function realPathOf(path: string, shown: string): string {
+  try {
+    return realpathSync(path);
+  } catch (err) {
+    throw new KeyscanError('CONFIG', `cannot read config ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
 /**
  * Reads a keyscan or gitleaks config. Errors name the file, the line and the key. Validation
  * endpoints are not a config setting: they come from the environment or the command line only.
  */
-export function loadConfig(path: string, shown: string = path): Config {
+export function loadConfig(path: string, shown: string = path, options: LoadOptions = {}): Config {
+  const real = realPathOf(path, shown);
+  const chain = options.chain ?? [];
+  if (chain.includes(real)) throw new KeyscanError('CONFIG', `${shown}: [extend] path makes a cycle (a config extends itself): remove one of the extends`);
+  if (options.confineTo !== undefined && !isInside(real, realPathOf(options.confineTo, options.confineTo)))
+    throw new KeyscanError('CONFIG', `${shown}: a repository's config may only extend files inside the repository (use --config to name one elsewhere)`);
+  // a FIFO would block the read, a huge file would fill memory: a config is a small regular file
+  const info = statSync(real);
+  if (!info.isFile()) throw new KeyscanError('CONFIG', `${shown}: a config must be a regular file`);
+  if (info.size > MAX_CONFIG_BYTES) throw new KeyscanError('CONFIG', `${shown}: a config may be at most ${MAX_CONFIG_BYTES / 1048576} MiB, this one is ${(info.size / 1048576).toFixed(1)} MiB`);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(real, 'utf8');
   } catch (err) {
     throw new KeyscanError('CONFIG', `cannot read config ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
@@ -155,6 +192,8 @@ export function loadConfig(path: string, shown: string = path): Config {
       }
       t['keywords'] = [literal[0].toLowerCase()];
     }
+    if (t['validator'] !== undefined)
+      fail(`rules[${i}].validator`, `(rule ${id}) is not allowed in a config: validators belong to keyscan's built-in rules, and a custom rule could send any text to any provider`);
     const def = parseRuleTable(
       {
         provider: 'custom',
@@ -192,14 +231,23 @@ export function loadConfig(path: string, shown: string = path): Config {
   if (validate !== undefined && typeof validate !== 'boolean') fail('validate', 'must be true or false');
   if (doc['validation'] !== undefined) fail('validation', 'is not a config setting (use validate = true)');
 
+  const globalAllow = allowlistOf(doc['allowlists'] ?? doc['allowlist'], doc['allowlists'] ? 'allowlists' : 'allowlist');
+  checkConfigRegexes(shown, [
+    ...rules.flatMap(ruleRegexes),
+    ...globalAllow.regexes.map((source, n) => ({ where: `allowlist regexes[${n}]`, source })),
+    ...globalAllow.paths.map((source, n) => ({ where: `allowlist paths[${n}]`, source })),
+    ...clientSidePaths.map((source, n) => ({ where: `practices.clientSidePaths[${n}]`, source })),
+  ], options.regexCacheDir);
+
   let base: Config = DEFAULT_CONFIG;
-  if (typeof ext['path'] === 'string') base = loadConfig(join(path, '..', ext['path']), `${shown} → ${ext['path']}`);
+  if (typeof ext['path'] === 'string')
+    base = loadConfig(resolve(dirname(path), ext['path']), `${shown} → ${ext['path']}`, { ...options, chain: [...chain, real] });
   return {
     source: shown,
     useDefault: base.source !== undefined ? base.useDefault : useDefault,
     disabledRules: [...base.disabledRules, ...strings(ext['disabledRules'], 'extend.disabledRules')],
     rules: [...base.rules, ...rules],
-    allowlist: mergeAllow(base.allowlist, allowlistOf(doc['allowlists'] ?? doc['allowlist'], doc['allowlists'] ? 'allowlists' : 'allowlist')),
+    allowlist: mergeAllow(base.allowlist, globalAllow),
     practices: {
       disable: [...base.practices.disable, ...(disable as PracticeId[])],
       maxKeyAge: maxKeyAge === undefined ? base.practices.maxKeyAge : Number(maxKeyAge),
@@ -209,6 +257,33 @@ export function loadConfig(path: string, shown: string = path): Config {
     validate: (validate as boolean | undefined) ?? base.validate,
     untranslated: [...base.untranslated, ...untranslated],
   };
+}
+
+/** Every regex a config rule carries, named for messages. */
+function ruleRegexes(def: RuleDefinition): ConfigRegex[] {
+  const at = (key: string): string => `rule ${def.id}: ${key}`;
+  const out: ConfigRegex[] = [{ where: at('regex'), source: def.regex }];
+  for (const key of ['path', 'context', 'narrowerMatch'] as const) {
+    const source = def[key];
+    if (source !== undefined) out.push({ where: at(key), source });
+  }
+  def.allowlist?.regexes?.forEach((source, n) => out.push({ where: at(`allowlist regexes[${n}]`), source }));
+  def.allowlist?.paths?.forEach((source, n) => out.push({ where: at(`allowlist paths[${n}]`), source }));
+  return out;
+}
+
+/**
+ * The regexes that came from config files (the rules' own and the allowlists'): a scan runs them
+ * under a time budget (src/regex-guard.ts). Empty for the defaults, so the hot path stays as it is.
+ */
+export function configRegexes(config: Config): string[] {
+  const all = [
+    ...config.rules.flatMap(ruleRegexes).map((r) => r.source),
+    ...config.allowlist.regexes,
+    ...config.allowlist.paths,
+    ...config.practices.clientSidePaths,
+  ];
+  return [...new Set(all)];
 }
 
 function translate(regex: string): string {

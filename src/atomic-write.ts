@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { KeyscanError } from './errors.js';
+
+const WHY: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOENT: 'its directory does not exist',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of its path is not a directory',
+};
+
+/**
+ * Writes a file whole or not at all: the text goes to a temporary file beside it, is flushed to
+ * disk, and is renamed over the target. A kill or a full disk leaves the old file as it was (a
+ * baseline is never truncated). A target that is not a regular file (/dev/stdout, a pipe) is
+ * written directly: renaming over it would replace the device. Errors are one KeyscanError line
+ * naming `what` and the path as the user gave it.
+ */
+export async function writeFileAtomic(path: string, text: string, what: string, shown: string = path): Promise<void> {
+  try {
+    const info = await stat(path).catch(() => undefined);
+    if (info !== undefined && !info.isFile()) {
+      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      await writeFile(path, text);
+      return;
+    }
+    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    let handle;
+    try {
+      // 0o666 before umask, like writeFile; an existing file keeps its mode
+      handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, info === undefined ? 0o666 : info.mode & 0o7777);
+    } catch (err) {
+      // a writable file in a directory the user may not write to: it can only be rewritten in place
+      const code = (err as NodeJS.ErrnoException).code;
+      if (info === undefined || (code !== 'EACCES' && code !== 'EPERM')) throw err;
+      await writeFile(path, text);
+      return;
+    }
+    try {
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw err;
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === undefined ? (err as Error).message : WHY[code] === undefined ? code : `${WHY[code]} (${code})`;
+    throw new KeyscanError('IO', `cannot write ${what} ${shown}: ${why}`, { cause: err });
+  }
+}
