@@ -102,13 +102,15 @@ export function applyPractices(fragment: Fragment, findings: readonly Finding[],
   };
   // A practice rule matched code that uses a key; a provider SDK's own files, declarations,
   // maps, tests and docs only describe such code.
-  const describesCode = isDescriptiveFile(path) || packageOf(path, ctx.frontend.sdkPackages ?? []) !== undefined;
+  let describes: boolean | undefined; // asked only when a practice rule matched: most files have none
+  const describesCode = (): boolean =>
+    (describes ??= isDescriptiveFile(path) || packageOf(path, ctx.frontend.sdkPackages ?? []) !== undefined);
 
   const out: Finding[] = [];
   let sawSecret = false;
   for (const f of findings) {
     if (f.kind !== 'secret') {
-      if (describesCode || isInProse(text, offsetOf(f).at)) continue;
+      if (describesCode() || isInProse(text, offsetOf(f).at)) continue;
       out.push(f.practice === 'key-in-url' ? { ...f, remediation: keyInUrlRemediation(f.remediation, lineBefore(f, 600)) } : f);
       continue;
     }

@@ -20,10 +20,6 @@ const AUTH_HEADERS: Record<string, string> = {
   deepgram: 'Authorization: Token',
 };
 
-export function authHeaderFor(provider: string): string {
-  return AUTH_HEADERS[provider] ?? 'the Authorization header (or the header the provider documents)';
-}
-
 /** APIs that accept a key only in the query string, and what their providers advise instead. */
 const QUERY_ONLY: readonly { readonly url: RegExp; readonly fix: string }[] = [
   {
@@ -54,5 +50,8 @@ export function keyInUrlFix(lineBefore: string, provider: string): string {
   for (const q of QUERY_ONLY) if (q.url.test(url)) return q.fix;
   if (/^wss?:\/\//i.test(url))
     return 'a browser cannot set headers on a WebSocket: have your server mint a short-lived token (the provider\'s ephemeral or client token) for the URL, never the long-lived key';
-  return `send it in the ${authHeaderFor(provider)} header instead of the URL`;
+  const header = AUTH_HEADERS[provider];
+  return header === undefined
+    ? 'send it in the Authorization header (or the one the provider documents) instead of the URL'
+    : `send it in the ${header} header instead of the URL`;
 }
