@@ -60,6 +60,7 @@ async function practiceContextForFiles(targets: readonly string[], cwd: string, 
   for (const t of targets) if (t !== '-') ((await stat(t)).isDirectory() ? dirs : files).push(t);
   const browserPackages: string[] = [];
   const serverFirstPackages: string[] = [];
+  const sdkPackages: string[] = [];
   const trackedList: string[] = [];
   let inGit = false;
   for (const dir of dirs) {
@@ -69,6 +70,7 @@ async function practiceContextForFiles(targets: readonly string[], cwd: string, 
     const facts = frontendFacts([...above, ...(await packageManifests(dir))]);
     for (const p of facts.browserPackages) browserPackages.push(p === ABOVE ? p : prefix + p);
     for (const p of facts.serverFirstPackages) serverFirstPackages.push(p === ABOVE ? p : prefix + p);
+    for (const p of facts.sdkPackages ?? []) sdkPackages.push(p === ABOVE ? p : prefix + p);
     const tracked = await trackedPaths(dir, DOTENV_PATTERNS);
     if (tracked === undefined) continue;
     inGit = true;
@@ -88,6 +90,7 @@ async function practiceContextForFiles(targets: readonly string[], cwd: string, 
     frontend: {
       browserPackages: browserPackages.map((p) => p.replace(/\/$/, '')),
       serverFirstPackages: serverFirstPackages.map((p) => p.replace(/\/$/, '')),
+      sdkPackages: sdkPackages.map((p) => p.replace(/\/$/, '')),
       clientSidePaths,
     },
     tracked: inGit ? { kind: 'listed', paths: trackedList, ignored: ignoredList } : { kind: 'no-git' },

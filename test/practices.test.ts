@@ -222,6 +222,22 @@ describe.concurrent('practice/key-in-url', () => {
     expectNoKeyIn(run, fixtureKeys(dir));
   });
 
+  test('for APIs that take the key only in the URL, the fix is what the provider documents, not a header', async () => {
+    const dir = fixtureCopy('key-in-url/violating/literal');
+    const run = await keyscan(dir, ['.']);
+    // maps.go and geocode.py call the Maps web services, which read the key from the query
+    expect(run.stdout.match(/✗ key-in-url: Google Maps web services take the key in the URL: call them from your server with a key restricted to its IP addresses/g)).toHaveLength(2);
+    const key = ['AIza', randomBody(35, 'b64url', 91)].join('');
+    const site = tempTree({
+      'index.html': `<script async src="https://maps.googleapis.com/maps/api/js?key=${key}&callback=initMap"></script>\n`,
+      'search.py': `requests.get("https://serpapi.com/search.json?engine=google&q=coffee&api_key=${randomBody(64, 'hex', 92)}")\n`,
+    });
+    const text = (await keyscan(site, ['.'])).stdout;
+    expect(text).toContain('✗ key-in-url: the Maps JavaScript API takes its key only in the script URL: restrict the key to your sites (HTTP referrers)');
+    expect(text).toContain('✗ key-in-url: this API takes the key only in the query string: call it from a server route that holds the key');
+    expect(text).not.toContain('header instead of the URL');
+  });
+
   test('a key variable put into a URL is one practice finding, in JS/TS, Python, Go and shell', async () => {
     const { code, report } = await scanJson(fixtureCopy('key-in-url/violating/variable'));
     expect(code).toBe(1);
@@ -309,6 +325,30 @@ describe.concurrent('practice/client-side-exposure', () => {
     ]);
     expect(violations(report)['practice/client-side-exposure']).toBe(13 + 7);
     expect(times(report, 'practice/client-side-exposure')).toBe(20);
+  });
+
+  test('an SDK\'s own package (its package.json names it) implements dangerouslyAllowBrowser and query keys; only the app that uses them is reported', async () => {
+    // built from pieces: the flag written whole would be a finding of this repository's own scan
+    const flag = ['dangerously', 'AllowBrowser: true'].join('');
+    const root = tempTree({
+      'vendor/openai/package.json': JSON.stringify({ name: 'openai', version: '6.0.0', main: 'index.js' }),
+      'vendor/openai/client.mjs': `export const demo = () => new OpenAI({ apiKey, ${flag} });\n`,
+      'vendor/genai/package.json': JSON.stringify({ name: '@google/genai', version: '2.0.0' }),
+      'vendor/genai/dist/index.mjs': 'const url = `${base}/ws/BidiGenerateContent?key=${apiKey}`;\n',
+      'vendor/supabase/package.json': JSON.stringify({ name: '@supabase/supabase-js' }),
+      'vendor/supabase/dist/umd/supabase.js': 'new ft(this.realtimeUrl.href,{...e,params:{apikey:this.supabaseKey,...e?.params}})\n',
+      'app/package.json': JSON.stringify({ name: 'chat-app', private: true, dependencies: { openai: '^6.0.0', react: '^19.0.0' } }),
+      'app/src/chat.ts': `export const openai = new OpenAI({ apiKey, ${flag} });\n`,
+      'app/src/models.ts': 'export const url = `https://generativelanguage.googleapis.com/v1beta/models?key=${apiKey}`;\n',
+    });
+    const { report } = await scanJson(root);
+    expect(report.findings.map((f) => [f.file, f.ruleId])).toEqual([
+      ['app/src/chat.ts', 'practice/client-side-exposure'],
+      ['app/src/models.ts', 'practice/key-in-url'],
+    ]);
+    // scanning inside the SDK: the package.json above names it
+    const inside = await scanJson(join(root, 'vendor/openai'), ['.']);
+    expect(inside.report.findings).toEqual([]);
   });
 
   test('the compliant project (a Next.js route holding the key, a "use client" component calling it, publishable names, a server proxy) is clean', async () => {

@@ -316,10 +316,16 @@ export function detect(fragment: Fragment, set: RuleSet, onAllowed?: () => void)
   // Secrets compete for a location; practice matches only drop exact repeats of one practice.
   const kept: Candidate[] = [];
   let lastSecret: number | undefined;
+  // practice matches seen, by start and practice: a lookup, not a scan of kept (which made a file of many quadratic)
+  const practiceAt = new Set<string>();
   for (const c of candidates) {
     const practice = rules[c.rule]!.practice;
     if (practice !== undefined) {
-      if (!kept.some((k) => k.start === c.start && rules[k.rule]!.practice === practice)) kept.push(c);
+      const key = `${c.start} ${practice}`;
+      if (!practiceAt.has(key)) {
+        practiceAt.add(key);
+        kept.push(c);
+      }
       continue;
     }
     const last = lastSecret === undefined ? undefined : kept[lastSecret];

@@ -1,7 +1,9 @@
 import { fingerprintOf } from '../fingerprint.js';
 import { lineStarts } from '../location.js';
 import type { Finding, Fragment, PracticeFinding, PracticeId, PracticeNote, Rule, SecretFinding } from '../types.js';
-import { isClientSide, type FrontendFacts } from './client-side.js';
+import { isClientSide, packageOf, type FrontendFacts } from './client-side.js';
+import { keyInUrlFix } from './key-in-url.js';
+import { isDescriptiveFile, isInProse } from './library.js';
 import { envReadHint, fileKind, isDotenvPath, isDotenvTemplate } from './language.js';
 
 /** What the practice checks know beyond one fragment; plain data, so it crosses to workers. */
@@ -23,29 +25,6 @@ export const DEFAULT_PRACTICE_CONTEXT: PracticeContext = {
   tracked: { kind: 'no-git' },
   disabled: [],
 };
-
-/** The header each provider documents for its key, for "send it in a header, not the URL". */
-const AUTH_HEADERS: Record<string, string> = {
-  anthropic: 'x-api-key',
-  google: 'x-goog-api-key',
-  gemini: 'x-goog-api-key',
-  openai: 'Authorization: Bearer',
-  github: 'Authorization: Bearer',
-  stripe: 'Authorization: Bearer',
-  huggingface: 'Authorization: Bearer',
-  groq: 'Authorization: Bearer',
-  mistral: 'Authorization: Bearer',
-  cohere: 'Authorization: Bearer',
-  slack: 'Authorization: Bearer',
-  sendgrid: 'Authorization: Bearer',
-  datadog: 'DD-API-KEY',
-  elevenlabs: 'xi-api-key',
-  deepgram: 'Authorization: Token',
-};
-
-export function authHeaderFor(provider: string): string {
-  return AUTH_HEADERS[provider] ?? 'the Authorization header (or the header the provider documents)';
-}
 
 export function envVarFor(rule: Pick<Rule, 'envVar' | 'provider'>): string {
   if (rule.envVar !== undefined) return rule.envVar;
@@ -85,6 +64,12 @@ function practiceFinding(id: PracticeId, fragment: Fragment, title: string, seve
   };
 }
 
+/** A query-only API's documented alternative replaces the rule's "use a header" advice. */
+function keyInUrlRemediation(ruleRemediation: string, lineBefore: string): string {
+  const fix = keyInUrlFix(lineBefore, 'generic');
+  return fix.startsWith('send it in the ') ? ruleRemediation : `${fix[0]!.toUpperCase()}${fix.slice(1)}.`;
+}
+
 function dotenvFix(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return `add ${name.startsWith('.env') ? '.env*' : `/${path}`} to .gitignore (keep !.env.example), run git rm --cached ${JSON.stringify(path)}, and rotate the keys it held`;
@@ -107,19 +92,28 @@ export function applyPractices(fragment: Fragment, findings: readonly Finding[],
   const clientSide = isOn('client-side-exposure') && isClientSide(path, text, ctx.frontend);
   const committedEnv = dotenv && isOn('dotenv-committed') && isTracked(path, ctx);
   let starts: number[] | undefined;
-  /** Up to 160 characters of the secret's line before it. */
-  const lineBefore = (f: SecretFinding): string => {
+  const offsetOf = (f: Finding): { lineStart: number; at: number } => {
     starts ??= lineStarts(text);
     const lineStart = starts[f.at.line - fragment.lineOffset - 1] ?? 0;
-    const at = lineStart + f.at.column - 1; // columns count UTF-16 units, as offsets do
-    return text.slice(Math.max(lineStart, at - 160), at);
+    return { lineStart, at: lineStart + f.at.column - 1 }; // columns count UTF-16 units, as offsets do
   };
+  /** Up to `reach` characters of the finding's line before it. */
+  const lineBefore = (f: Finding, reach = 160): string => {
+    const { lineStart, at } = offsetOf(f);
+    return text.slice(Math.max(lineStart, at - reach), at);
+  };
+  // A practice rule matched code that uses a key; a provider SDK's own files, declarations,
+  // maps, tests and docs only describe such code.
+  let describes: boolean | undefined; // asked only when a practice rule matched: most files have none
+  const describesCode = (): boolean =>
+    (describes ??= isDescriptiveFile(path) || packageOf(path, ctx.frontend.sdkPackages ?? []) !== undefined);
 
   const out: Finding[] = [];
   let sawSecret = false;
   for (const f of findings) {
     if (f.kind !== 'secret') {
-      out.push(f);
+      if (describesCode() || isInProse(text, offsetOf(f).at)) continue;
+      out.push(f.practice === 'key-in-url' ? { ...f, remediation: keyInUrlRemediation(f.remediation, lineBefore(f, 600)) } : f);
       continue;
     }
     sawSecret = true;
@@ -129,7 +123,7 @@ export function applyPractices(fragment: Fragment, findings: readonly Finding[],
     if (isOn('hardcoded-key') && !dotenv) notes.push({ id: 'hardcoded-key', fix: envReadHint(kind, envVar) });
     const before = lineBefore(f);
     if (isOn('key-in-url') && !f.secret.reveal().includes('://') && (QUERY_PARAM_BEFORE.test(before) || USERINFO_BEFORE.test(before)))
-      notes.push({ id: 'key-in-url', fix: `send it in the ${authHeaderFor(f.provider)} header instead of the URL` });
+      notes.push({ id: 'key-in-url', fix: keyInUrlFix(before, f.provider) });
     if (clientSide) notes.push({ id: 'client-side-exposure', fix: 'this file reaches browsers: call the provider from a server route that holds the key' });
     if (committedEnv) notes.push({ id: 'dotenv-committed', fix: dotenvFix(path) });
     if (isOn('broad-scope-key') && rule?.narrower !== undefined && (rule.narrowerMatch === undefined || rule.narrowerMatch.test(f.secret.reveal())))

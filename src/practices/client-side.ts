@@ -1,3 +1,5 @@
+import { sdkNameOf } from './library.js';
+
 /** Facts about the project that decide whether a file is shipped to browsers. */
 export interface FrontendFacts {
   /** Directories (relative to the scan root, '' for the root) whose package.json depends on a browser framework. */
@@ -6,6 +8,8 @@ export interface FrontendFacts {
   readonly serverFirstPackages: readonly string[];
   /** Regexes on the path from the config (practices.clientSidePaths): files that ship to browsers too. */
   readonly clientSidePaths?: readonly string[];
+  /** Directories whose package.json names a provider SDK: its own files implement the client, they do not use it. */
+  readonly sdkPackages?: readonly string[];
 }
 
 export const NO_FRONTEND: FrontendFacts = { browserPackages: [], serverFirstPackages: [] };
@@ -16,7 +20,8 @@ const SERVER_PATHS = /(?:^|\/)(?:server|api|backend|functions|lambda|scripts|mig
 /** ABOVE: a package around the scanned directory; it holds every path, below any package inside. */
 export const ABOVE = '*';
 
-function packageOf(path: string, dirs: readonly string[]): string | undefined {
+/** The innermost of `dirs` that holds `path` (ABOVE holds every path). */
+export function packageOf(path: string, dirs: readonly string[]): string | undefined {
   let best: string | undefined;
   for (const dir of dirs) {
     if (dir === ABOVE) best ??= ABOVE;
@@ -88,11 +93,13 @@ export function frontendKindOf(packageJson: string): 'browser' | 'server-first' 
 export function frontendFacts(manifests: readonly { dir: string; text: string }[]): FrontendFacts {
   const browserPackages: string[] = [];
   const serverFirstPackages: string[] = [];
+  const sdkPackages: string[] = [];
   for (const m of manifests) {
+    if (sdkNameOf(m.text) !== undefined) sdkPackages.push(m.dir);
     const kind = frontendKindOf(m.text);
     if (kind === undefined) continue;
     browserPackages.push(m.dir);
     if (kind === 'server-first') serverFirstPackages.push(m.dir);
   }
-  return { browserPackages, serverFirstPackages };
+  return { browserPackages, serverFirstPackages, sdkPackages };
 }

@@ -138,3 +138,17 @@ describe('escaped quotes (JSON strings, notebooks)', () => {
     expect(scanText(`secret = "${value}"`, [quoted]).map((f) => f.at.column)).toEqual([11]);
   });
 });
+
+describe('practice matches', () => {
+  const practice = ruleDef({ id: 'practice/flag', provider: 'generic', keywords: ['flag='], practice: 'key-in-url', regex: '(flag=\\$\\{[a-z]{1,10}\\})' });
+  test('each is kept once per place, and a file of thousands costs time in proportion', () => {
+    const line = ['fetch(`/v1?flag=', '${v}`);\n'].join('');
+    const text = line.repeat(20_000);
+    const started = performance.now();
+    const found = detect({ text, origin: { kind: 'file', path: 'a.js' }, lineOffset: 0 }, buildRuleSet([compileRule(practice)]));
+    // a scan of the kept list per match took ~20 s here; a lookup takes well under one
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(found).toHaveLength(20_000);
+    expect(new Set(found.map((f) => f.at.line)).size).toBe(20_000);
+  });
+});
