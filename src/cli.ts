@@ -339,6 +339,7 @@ async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<Exi
     ...settings.guard,
     ...(settings.maxKeyAgeDays !== undefined ? { maxKeyAgeDays: settings.maxKeyAgeDays } : {}),
     ...(onProgress ? { onProgress } : {}),
+    archives: opts.archives,
     ...(trusted ? { trusted } : {}),
   });
   if (onProgress) io.stderr('\r\u001b[K');

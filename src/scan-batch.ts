@@ -51,7 +51,7 @@ export function scanSetup(set: RuleSet, maxFileSize: number, practices: Practice
 }
 
 /** An archive file itself may be larger than --max-file-size: its members are held to it. */
-const MAX_ARCHIVE_FILE_BYTES = 128 * 1024 * 1024;
+export const MAX_ARCHIVE_FILE_BYTES = 128 * 1024 * 1024;
 
 function readArchive(file: FileEntry, kind: NonNullable<ReturnType<typeof archiveKind>>, setup: ScanSetup, outcome: BatchOutcome): void {
   let data: Buffer;

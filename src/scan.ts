@@ -8,12 +8,13 @@ import type { Pool } from './pool.js';
 import type { RegexGuard } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
-import { findingsIn, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
+import { findingsIn, MAX_ARCHIVE_FILE_BYTES, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
+import { archiveFragments, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './sources/archives.js';
 import type { PracticeContext } from './practices/apply.js';
 import { ABOVE, frontendFacts } from './practices/client-side.js';
 import { manifestsAbove, manifestsAboveDir, packageManifests } from './sources/manifests.js';
 import { DEFAULT_MAX_FILE_SIZE, entryForFile, unreadableReason, walkDirectory, type FileEntry } from './sources/files.js';
-import { countCommits, gitFileStatus, historyFragments, readAtHead, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
+import { countCommits, gitFileStatus, historyFragments, readAtHead, readStaged, repoRoot, secretsAtHead, stagedFragments, trackedPaths, type HistoryOptions } from './sources/git.js';
 import { applyHistoryPractices } from './practices/history.js';
 import { practicesChecked, summarizePractices } from './practices/summary.js';
 import { createAttributedFilter } from './sources/ignore-attributed.js';
@@ -251,6 +252,8 @@ export interface GitScanRequest {
   readonly maxFileSize?: number;
   /** Days after which a key still in the tree counts as not rotated (practice/stale-key). */
   readonly maxKeyAgeDays?: number;
+  /** Open staged archives (default true; --no-archives). */
+  readonly archives?: boolean;
   /** Where .keyscanignore files are read: the work tree, or a pull request's base commit. */
   readonly trusted?: TrustedSide;
   /** Called after each commit in history mode; cheap enough to call per commit. */
@@ -316,6 +319,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const scanned = async function* (): AsyncGenerator<Fragment> {
     if (request.mode === 'staged') {
       for await (const fragment of fragments) pending.push(fragment);
+      if (request.archives !== false) pending.push(...(await stagedArchiveFragments(root, skipped, maxFileSize)));
       setup = await setupFor([...new Set(pending.map((f) => f.origin.path))]);
       yield* pending.splice(0);
     } else {
@@ -379,6 +383,26 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       ...(Object.keys(suppressed).length > 0 ? { suppressed } : {}),
     },
   };
+}
+
+/**
+ * A staged archive is binary to the diff: its members are read from the index and scanned as the
+ * commit will hold them (`release.zip!config/app.env`), under the same limits as in a tree.
+ */
+async function stagedArchiveFragments(root: string, skipped: Skipped[], maxFileSize: number): Promise<Fragment[]> {
+  const archives = skipped.filter((s) => (s.reason === 'binary' || s.reason === 'too-large') && archiveKind(s.path) !== undefined);
+  if (archives.length === 0) return [];
+  const blobs = await readStaged(root, archives.map((s) => s.path), MAX_ARCHIVE_FILE_BYTES);
+  const out: Fragment[] = [];
+  for (const s of archives) {
+    const data = blobs.get(s.path);
+    if (data === undefined) continue;
+    skipped.splice(skipped.indexOf(s), 1);
+    const read = archiveFragments(data, archiveKind(s.path)!, s.path, { ...DEFAULT_ARCHIVE_LIMITS, maxMemberBytes: maxFileSize });
+    skipped.push(...read.skipped);
+    for (const f of read.fragments) out.push({ ...f, origin: { kind: 'staged', path: f.origin.path } });
+  }
+  return out;
 }
 
 /** History findings keep the order commits were read in (oldest first), then file and line. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runBuiltCli } from './helpers/cli.js';
 import { fakeGithubToken, fakeOpenAiProjectKey, randomBody } from './helpers/fake-keys.js';
-import { cliEnv } from './helpers/git-repo.js';
+import { cliEnv, tempRepo } from './helpers/git-repo.js';
 import { tempTree } from './helpers/tmp.js';
 import { fakeKey } from './helpers/validator-keys.js';
 
@@ -128,6 +128,24 @@ open('nest.zip', 'wb').write(data)
     expect(report.findings).toEqual([]);
     expect(stderr).toMatch(/skipped nest\.zip!level2\.zip!level1\.zip!level0\.zip: nested deeper than 3 archives/);
     expect(stderr).toMatch(/skipped broken\.zip: not a zip archive/);
+  });
+});
+
+describe('staged archives', () => {
+  test('the pre-commit hook opens a staged zip and blocks the key inside', async () => {
+    const repo = tempRepo({ 'README.md': '# app\n' }, { commit: 'initial' });
+    python(`
+import zipfile
+with zipfile.ZipFile('deploy.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('deploy/app.env', 'OPENAI_API_KEY=${KEY}\\n')
+`, repo.root);
+    repo.stage('deploy.zip');
+    const run = await runBuiltCli(['staged', '--format', 'json'], { cwd: repo.root, env: cliEnv() });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.findings.map((f) => [f.file, f.ruleId])).toContainEqual(['deploy.zip!deploy/app.env', 'openai-project-key']);
+    const off = await runBuiltCli(['staged', '--no-archives', '--format', 'json'], { cwd: repo.root, env: cliEnv() });
+    expect((JSON.parse(off.stdout) as Report).findings).toEqual([]);
   });
 });
 

@@ -361,10 +361,10 @@ export async function trackedPaths(dir: string, patterns: readonly string[]): Pr
  * path HEAD does not have, or whose blob is larger than `maxBytes` (never held). For the history
  * practices (is a key still in the tree?).
  */
-export async function readAtHead(root: string, paths: readonly string[], maxBytes = Infinity): Promise<Map<string, string | undefined>> {
+async function catFileBatch(root: string, specs: readonly string[], maxBytes: number): Promise<Map<string, Buffer | undefined>> {
   const child = spawnGit(['cat-file', '--batch'], root, await pinsFor(root), 'pipe');
   return new Promise((resolve, reject) => {
-    const result = new Map<string, string | undefined>();
+    const result = new Map<string, Buffer | undefined>();
     let pending: Buffer = Buffer.alloc(0);
     let next = 0; // index in paths of the object being read
     let body: { size: number; parts: Buffer[] | undefined; got: number } | undefined;
@@ -373,11 +373,11 @@ export async function readAtHead(root: string, paths: readonly string[], maxByte
       for (;;) {
         if (body === undefined) {
           const eol = pending.indexOf(10);
-          if (eol === -1 || next >= paths.length) return;
+          if (eol === -1 || next >= specs.length) return;
           const m = /^[0-9a-f]+ blob (\d+)$/.exec(pending.subarray(0, eol).toString('utf8'));
           pending = pending.subarray(eol + 1);
           if (!m) {
-            result.set(paths[next++]!, undefined); // "<object> missing", or not a blob
+            result.set(specs[next++]!, undefined); // "<object> missing", or not a blob
             continue;
           }
           const size = Number(m[1]);
@@ -390,7 +390,7 @@ export async function readAtHead(root: string, paths: readonly string[], maxByte
         body.got += take.length;
         pending = pending.subarray(take.length);
         if (body.got < body.size + 1) return;
-        result.set(paths[next++]!, body.parts === undefined ? undefined : Buffer.concat(body.parts).subarray(0, body.size).toString('utf8'));
+        result.set(specs[next++]!, body.parts === undefined ? undefined : Buffer.concat(body.parts).subarray(0, body.size));
         body = undefined;
       }
     });
@@ -398,9 +398,20 @@ export async function readAtHead(root: string, paths: readonly string[], maxByte
     child.stdin!.on('error', () => undefined);
     child.on('error', (err) => reject(cannotRun(err)));
     child.on('close', () => resolve(result));
-    // paths are written as HEAD:<path>; a newline in a path cannot be asked this way
-    child.stdin!.end(paths.map((p) => `HEAD:${p.includes('\n') ? '' : p}\n`).join(''));
+    // a newline in a spec cannot be asked this way: such a path reads as missing
+    child.stdin!.end(specs.map((spec) => `${spec.includes('\n') ? '' : spec}\n`).join(''));
   });
+}
+
+export async function readAtHead(root: string, paths: readonly string[], maxBytes = Infinity): Promise<Map<string, string | undefined>> {
+  const blobs = await catFileBatch(root, paths.map((p) => `HEAD:${p}`), maxBytes);
+  return new Map(paths.map((p) => [p, blobs.get(`HEAD:${p}`)?.toString('utf8')]));
+}
+
+/** Staged files' content as bytes (from the index, `:<path>`), undefined when absent or over maxBytes: for staged archives. */
+export async function readStaged(root: string, paths: readonly string[], maxBytes: number): Promise<Map<string, Buffer | undefined>> {
+  const blobs = await catFileBatch(root, paths.map((p) => `:${p}`), maxBytes);
+  return new Map(paths.map((p) => [p, blobs.get(`:${p}`)]));
 }
 
 /**
