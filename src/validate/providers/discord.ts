@@ -21,7 +21,7 @@ export const discord: Validator = {
   baseUrl: 'https://discord.com',
   hosts: ['discord.com'],
   keyInUrl: 'a webhook URL carries its token in its path, and Discord reads a webhook only there (bot tokens go in the Authorization header)',
-  rules: ['discord-bot-token', WEBHOOK_RULE],
+  rules: ['discord-bot-token', 'discord-bot-token-bare', WEBHOOK_RULE],
   skipReason: (secret, ruleId) => (ruleId === WEBHOOK_RULE && !WEBHOOK.test(secret) ? 'not a discord.com or discordapp.com webhook URL' : undefined),
   request: (secret, ruleId): ProbeRequest => {
     if (ruleId !== WEBHOOK_RULE) return { method: 'GET', path: '/api/v10/users/@me', headers: { authorization: `Bot ${secret}` } };
