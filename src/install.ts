@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { KeyscanError } from './errors.js';
 import type { GitHook } from './options.js';
 import { hookLocation } from './sources/git-config.js';
-import { git } from './sources/git.js';
+import { configEntries } from './sources/git.js';
 
 const BEGIN = '# >>> keyscan >>>';
 /** Opens the block when install had to end the hook's last line: uninstall takes that newline back too. */
@@ -60,8 +60,8 @@ export type Layout = 'husky' | 'hooksPath' | 'git';
 export type HooksScope = 'repository' | 'global' | 'system';
 
 async function hooksScope(root: string): Promise<HooksScope> {
-  const run = await git(['config', '--show-scope', '--get', 'core.hooksPath'], root);
-  const scope = run.code === 0 ? run.stdout.split('\t')[0] : undefined;
+  // from the config listing: every git run pins core.hooksPath itself (scope `command`)
+  const scope = (await configEntries(root)).filter((e) => e.scope !== 'command' && e.key === 'core.hookspath').at(-1)?.scope;
   return scope === 'global' || scope === 'system' ? scope : 'repository';
 }
 
