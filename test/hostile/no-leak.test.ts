@@ -1,7 +1,7 @@
 // One exhaustive check that keyscan never prints a key: real-shaped keys of several formats, in
 // files, a commit message, a URL and a PEM, through every mode, every format and --report files.
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runBuiltCli, type CliRun } from '../helpers/cli.js';
@@ -10,7 +10,7 @@ import { cliEnv, tempRepo, type GitRepo } from '../helpers/git-repo.js';
 import { tempTree } from '../helpers/tmp.js';
 import { fakeKey } from '../helpers/validator-keys.js';
 
-const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit', 'html'] as const;
 
 const PEM = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 // each key with how much of its start is a public prefix (sk-proj-, ghp_…): the rest must never show
@@ -52,7 +52,7 @@ let repo: GitRepo;
 let base: string;
 let work: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   repo = tempRepo({ 'README.md': '# app\n' }, { commit: 'initial' });
   base = repo.head();
   repo.git(['checkout', '-q', '-b', 'feature']);
@@ -62,6 +62,11 @@ beforeAll(() => {
   repo.stage('staged.env');
   work = tempTree();
   writeFileSync(join(work, 'summary.md'), '');
+  // an organisation scan of this repository, for the org merge modes
+  writeFileSync(join(work, 'list.txt'), `file://${repo.root}\n`);
+  await runBuiltCli(['org', 'plan', '--list', join(work, 'list.txt'), '-o', join(work, 'plan.json')], { cwd: work, env: cliEnv() });
+  const scanned = await runBuiltCli(['org', 'scan', '--plan', join(work, 'plan.json'), '--shard', '0', '--out', join(work, 'org-reports')], { cwd: work, env: cliEnv() });
+  if (scanned.code !== 0) throw new Error(`org scan failed: ${scanned.stderr}`);
   writeFileSync(join(work, 'event.json'), JSON.stringify({ pull_request: { base: { sha: base }, head: { sha: repo.head() } } }));
 }, 60_000);
 
@@ -85,6 +90,18 @@ const MODES: Record<string, Mode> = {
     args: ['.', '--validate', '--validate-timeout', '1', ...['openai', 'github', 'google', 'stripe', 'slack', 'anthropic', 'aws'].flatMap((p) => ['--validate-endpoint', `${p}=http://127.0.0.1:9`])],
     takesFormat: true,
   },
+  'agent-hook (Claude Code, a Write of a file with keys)': {
+    args: ['agent-hook', '--agent', 'claude-code'],
+    input: JSON.stringify({ session_id: 's', hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: 'src/config.ts', content: `${FILES['src/config.ts']}${PEM}` } }),
+    takesFormat: false,
+  },
+  'agent-hook (Claude Code, a prompt with keys)': {
+    args: ['agent-hook', '--agent', 'claude-code'],
+    input: JSON.stringify({ session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: `use ${KEYS.github.value} and ${KEYS.stripe.value}` }),
+    takesFormat: false,
+  },
+  'org merge of a shard report (html)': { args: ['org', 'merge', '@WORK/org-reports', '-f', 'html'], takesFormat: false },
+  'org merge of a shard report (sarif, markdown)': { args: ['org', 'merge', '@WORK/org-reports', '-f', 'sarif', '--report', 'markdown=@WORK/org.md'], takesFormat: false },
   'config --print': { args: ['config', '--print'], takesFormat: false },
   rules: { args: ['rules', '--format', 'json'], takesFormat: false },
   'error: a key as a path': { args: [KEYS.openai.value], takesFormat: false },
@@ -105,13 +122,16 @@ describe('no key is ever printed without --show-secrets', () => {
     for (const format of formats) {
       const reportDir = tempTree();
       const reports = mode.takesFormat ? FORMATS.flatMap((f) => ['--report', `${f}=${join(reportDir, `report.${f}`)}`]) : [];
-      const args = mode.takesFormat ? [...mode.args, '--format', format, ...reports] : [...mode.args];
+      const args = (mode.takesFormat ? [...mode.args, '--format', format, ...reports] : [...mode.args]).map((a) => a.replace('@WORK', work));
       const run: CliRun = await runBuiltCli(args, { cwd: repo.root, env: envFor(mode), input: mode.input ?? '' });
       expect(run.code, `${name} ${format}: ${run.stderr}`).not.toBeNull();
+      // a mode that reports findings must really run (exit 1), not fail on its arguments (exit 2)
+      if (mode.takesFormat && !name.startsWith('validate')) expect(run.code, `${name} ${format}: ${run.stderr}`).toBe(1);
       outputs.push(run.stdout, run.stderr);
       for (const file of readdirSync(reportDir)) outputs.push(readFileSync(join(reportDir, file), 'utf8'));
     }
     if (mode.env?.['GITHUB_ACTIONS'] === 'true') outputs.push(readFileSync(join(work, 'summary.md'), 'utf8'));
+    for (const extra of ['org.md']) if (existsSync(join(work, extra))) outputs.push(readFileSync(join(work, extra), 'utf8'));
     const all = outputs.join('\n');
     expect(leaks(all), name).toEqual([]);
   }, 120_000);
@@ -124,6 +144,11 @@ describe('no key is ever printed without --show-secrets', () => {
       expect(rules, id).toContain(id);
     expect(report.findings.some((f) => f.file === '(commit message)')).toBe(true);
     expect(report.findings.some((f) => f.file === 'deploy/server.pem')).toBe(true);
+    const agent = MODES['agent-hook (Claude Code, a Write of a file with keys)']!;
+    const denied = await runBuiltCli(agent.args, { cwd: repo.root, env: cliEnv(), input: agent.input ?? '' });
+    expect(denied.stdout).toContain('"permissionDecision":"deny"');
+    const merged = await runBuiltCli(['org', 'merge', join(work, 'org-reports')], { cwd: repo.root, env: cliEnv() });
+    expect((JSON.parse(merged.stdout) as { totals: { findings: number } }).totals.findings).toBeGreaterThan(5);
     // and --show-secrets does show them: the windows are the right ones
     const shown = await runBuiltCli(['git', '--show-secrets'], { cwd: repo.root, env: cliEnv() });
     expect(shown.stdout).toContain(KEYS.openai.value);
