@@ -6,7 +6,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isKeyscanError, KeyscanError } from './errors.js';
-import { parseOptions, parseSize, USAGE, type Format, type Options } from './options.js';
+import { mistypedCommandError, parseOptions, parseSize, type Format, type Options } from './options.js';
+import { helpText } from './help.js';
 import type { Reporter } from './report/options.js';
 import { rulesJson, rulesText } from './report/rules.js';
 import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
@@ -26,6 +27,8 @@ export interface Io {
   readonly cwd: string;
   readonly isTTY: boolean;
   readonly stderrIsTTY: boolean;
+  /** The terminal's width when stdout is one: the text report fits its lines to it. */
+  readonly columns?: number | undefined;
 }
 
 export type ExitCode = 0 | 1 | 2;
@@ -61,6 +64,10 @@ function settingsFor(opts: Options, root: string, io: Io): Settings {
   const path = opts.config !== undefined ? resolve(io.cwd, opts.config) : findConfig(root);
   const config = path === undefined ? DEFAULT_CONFIG : loadConfig(path, relative(io.cwd, path) || path);
   for (const why of config.untranslated) io.stderr(`keyscan: warning: ${config.source}: rule ${why}; it is not used\n`);
+  // validate = true counts only in a config the user named: a repository's own file must not
+  // make a scan of it send its keys anywhere
+  const validate = opts.validate || (opts.config !== undefined && config.validate === true);
+  if (!validate && opts.validateEndpoints.length > 0) throw new KeyscanError('USAGE', '--validate-endpoint needs --validate (or validate = true in the config given with --config)');
   return {
     config,
     rules: effectiveRules(config),
@@ -68,13 +75,13 @@ function settingsFor(opts: Options, root: string, io: Io): Settings {
     disabledPractices: config.practices.disable,
     clientSidePaths: config.practices.clientSidePaths,
     maxKeyAgeDays: opts.maxKeyAgeDays ?? config.practices.maxKeyAge,
-    // validate = true counts only in a config the user named: a repository's own file must not
-    // make a scan of it send its keys anywhere
-    validate: opts.validate || (opts.config !== undefined && config.validate === true),
+    validate,
   };
 }
 
 async function runScan(opts: Options, io: Io): Promise<ExitCode> {
+  // `keyscan stagged`: a command's typo, unless a file has that name
+  if (opts.mistypedCommand !== undefined && !existsSync(resolve(io.cwd, opts.mistypedCommand.word))) throw mistypedCommandError(opts.mistypedCommand);
   const targets = opts.paths.map((p) => (p === '-' ? '-' : resolve(io.cwd, p)));
   const scanRoot = targets.find((t) => t !== '-' && existsSync(t) && statSync(t).isDirectory()) ?? io.cwd;
   const settings = settingsFor(opts, scanRoot, io);
@@ -87,6 +94,7 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
     threads: opts.threads,
     disabledPractices: settings.disabledPractices,
     clientSidePaths: settings.clientSidePaths,
+    respectGitignore: opts.respectGitignore,
   });
   for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
 
@@ -159,7 +167,7 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const isPath = target === '.' || existsSync(resolve(io.cwd, target));
   const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
-    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths })
+    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, respectGitignore: opts.respectGitignore })
     : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths });
   let baseline = baselineOf(result.findings);
   if (opts.prune) {
@@ -195,6 +203,18 @@ function warnAboutRepoEndpoints(scanRoot: string, io: Io): void {
   }
 }
 
+/** An override for a provider no validator has is a typo: an error on the command line, a warning from the environment. */
+function checkEndpointProviders(overrides: ReadonlyMap<string, URL>, opts: Options, providers: readonly string[], io: Io): void {
+  const known = new Set(providers);
+  const fromFlags = new Set(opts.validateEndpoints.flatMap((e) => e.split(',')).map((e) => e.slice(0, e.indexOf('=')).trim()));
+  for (const provider of overrides.keys()) {
+    if (known.has(provider)) continue;
+    const message = `unknown provider ${JSON.stringify(provider)} in ${fromFlags.has(provider) ? '--validate-endpoint' : 'KEYSCAN_VALIDATE_ENDPOINTS'}: use one of ${[...known].sort().join(', ')}`;
+    if (fromFlags.has(provider)) throw new KeyscanError('USAGE', message);
+    io.stderr(`keyscan: warning: ${message}\n`);
+  }
+}
+
 async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: string, rules: readonly RuleDefinition[]): Promise<ScanResult> {
   // loaded only with --validate: no network code runs, or even loads, without it
   const { validateFindings } = await import('./validate/validate.js');
@@ -207,6 +227,7 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   } catch (err) {
     throw new KeyscanError('USAGE', (err as Error).message, { cause: err });
   }
+  checkEndpointProviders(overrides, opts, [...VALIDATORS.values()].map((v) => v.provider), io);
   const validatorByRule = new Map(rules.map((r) => [r.id, r.validator]));
   const findings = await validateFindings({
     findings: result.findings,
@@ -239,10 +260,12 @@ async function writeReport(cwd: string, path: string, report: string): Promise<v
 
 /** The --report files (never colored), then the --format report to --output or stdout. */
 async function emit(result: ScanResult, opts: Options, io: Io, displayRoot: string): Promise<void> {
-  const base = { showSecrets: opts.showSecrets, displayRoot, version: packageVersion() };
+  const base = { showSecrets: opts.showSecrets, displayRoot, version: packageVersion(), verbose: opts.verbose };
   for (const r of opts.reports) await writeReport(io.cwd, r.path, (await REPORTERS[r.format]())(result, { ...base, color: false }));
   if (opts.appendSummaryTo !== undefined) await appendFile(opts.appendSummaryTo, (await REPORTERS.markdown())(result, { ...base, color: false }));
-  const report = (await REPORTERS[opts.format]())(result, { ...base, color: useColor(opts, io) });
+  // lines fit the terminal only when a person reads them there: never in a file or a pipe
+  const width = opts.output === undefined && io.isTTY ? io.columns : undefined;
+  const report = (await REPORTERS[opts.format]())(result, { ...base, color: useColor(opts, io), ...(width !== undefined && width > 0 ? { width } : {}) });
   if (opts.output !== undefined) await writeReport(io.cwd, opts.output, report);
   else io.stdout(report);
 }
@@ -316,7 +339,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     const opts = parseOptions(argv);
     switch (opts.command) {
       case 'help':
-        io.stdout(`${USAGE}\n`);
+        io.stdout(helpText(opts.helpTopic));
         return 0;
       case 'version':
         io.stdout(`${packageVersion()}\n`);
@@ -383,7 +406,20 @@ function isMain(): boolean {
   }
 }
 
+/**
+ * `keyscan | head` closes the pipe early: the rest of the report has no reader, which is no error
+ * (the exit code still tells whether keys were found), so nothing is printed about it.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    throw err;
+  });
+}
+
 if (isMain()) {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   process.exitCode = await run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
@@ -392,5 +428,6 @@ if (isMain()) {
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
+    columns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
   });
 }

@@ -31,6 +31,8 @@ export interface ScanRequest {
   readonly disabledPractices?: readonly PracticeId[];
   /** Path regexes that count as client-side code (config practices.clientSidePaths). */
   readonly clientSidePaths?: readonly string[];
+  /** --respect-gitignore: honour .gitignore files outside a git work tree as well. */
+  readonly respectGitignore?: boolean;
 }
 
 export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
@@ -94,7 +96,7 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.at.line - b.at.line || a.at.column - b.at.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-async function* targetFiles(targets: readonly string[], cwd: string, outcome: BatchOutcome): AsyncGenerator<FileEntry> {
+async function* targetFiles(targets: readonly string[], cwd: string, outcome: BatchOutcome, respectGitignore: boolean): AsyncGenerator<FileEntry> {
   const dirs = targets.filter((t) => t !== '-');
   for (const target of dirs) {
     const info = await stat(target);
@@ -104,7 +106,7 @@ async function* targetFiles(targets: readonly string[], cwd: string, outcome: Ba
     }
     // One directory: paths relative to it. Several: relative to the working directory, to tell them apart.
     const prefix = dirs.length === 1 ? '' : `${toPosix(relative(cwd, target)) || '.'}/`;
-    for await (const event of walkDirectory(target)) {
+    for await (const event of walkDirectory(target, { respectGitignore })) {
       if (event.kind === 'skipped') outcome.skipped.push({ ...event.skipped, path: prefix + event.skipped.path });
       else yield prefix === '' ? event.file : { abs: event.file.abs, rel: prefix + event.file.rel };
     }
@@ -165,7 +167,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
   try {
     let batch: FileEntry[] = [];
-    for await (const file of targetFiles(request.targets, request.cwd, outcome)) {
+    for await (const file of targetFiles(request.targets, request.cwd, outcome, request.respectGitignore ?? false)) {
       batch.push(file);
       if (batch.length >= BATCH_FILES) {
         await dispatch(batch);

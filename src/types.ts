@@ -155,7 +155,8 @@ export interface PracticeFinding {
   readonly evidence: string;
 }
 
-export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'special';
+/** `dependencies`: a node_modules directory, counted once and never walked. */
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'special' | 'dependencies';
 
 export interface Skipped {
   readonly path: string;

@@ -436,7 +436,7 @@ describe.concurrent('practice/dotenv-committed', () => {
     expect(code).toBe(0);
   });
 
-  test('outside git, a .env with a key that nothing ignores is reported; one that .gitignore lists is not', async () => {
+  test('outside git, a .env with a key that nothing ignores is reported; one that .gitignore lists is not with --respect-gitignore', async () => {
     const exposed = tempTree({ '.env': `OPENAI_API_KEY=${KEYS[0]}\n` });
     const a = await scanJson(exposed);
     expect(rows(a.report)).toEqual([
@@ -444,9 +444,11 @@ describe.concurrent('practice/dotenv-committed', () => {
       ['.env', 'openai-project-key', 'practice/dotenv-committed'],
     ]);
     const ignored = tempTree({ '.env': `OPENAI_API_KEY=${KEYS[0]}\n`, '.gitignore': '.env\n' });
-    const b = await scanJson(ignored);
+    const b = await scanJson(ignored, ['.', '--respect-gitignore']);
     expect(rows(b.report)).toEqual([]);
     expect(b.code).toBe(0);
+    // without the flag, outside git, .gitignore is not applied: the directory ships its .env
+    expect(rows((await scanJson(ignored)).report)).toEqual(rows(a.report));
   });
 
   test('the compliant repository: .env is gitignored, .env.example holds placeholders', async () => {

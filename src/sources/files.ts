@@ -3,7 +3,7 @@ import { opendir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { Fragment, Skipped } from '../types.js';
 import { git } from './git.js';
-import { ALWAYS_SKIPPED_DIRS, isIgnored, readNamedLayer, type IgnoreLayer } from './ignore-rules.js';
+import { ALWAYS_SKIPPED_DIRS, gitIgnoreChain, isIgnored, readNamedLayer, type IgnoreLayer } from './ignore-rules.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 /** Git's own test for binary content: a NUL byte among the first 8 KiB. */
@@ -59,19 +59,33 @@ interface Layers {
   readonly git: readonly IgnoreLayer[];
   /** .keyscanignore: always honoured. */
   readonly keyscan: readonly IgnoreLayer[];
+  /** Whether .gitignore files below the root count (in a work tree, or with --respect-gitignore). */
+  readonly nestedGitignores: boolean;
+}
+
+export interface WalkOptions {
+  /** Outside a git work tree, honour .gitignore files too (inside one, git's rules always apply). */
+  readonly respectGitignore?: boolean;
 }
 
 /**
- * Walks a directory depth-first, honouring nested .gitignore and .keyscanignore files as it
+ * Walks a directory depth-first, honouring git's ignore rules (every .gitignore from the top of
+ * the work tree down, .git/info/exclude, the user's excludes file) and .keyscanignore files as it
  * descends, so an ignored directory is never read; a file git tracks is scanned even where a
- * .gitignore added later ignores it. Dot-files are walked: that is where keys hide. Symbolic
- * links to files are followed; links to directories are not, which also rules out loops.
+ * .gitignore added later ignores it. The root itself is walked even if git ignores it: the user
+ * named it. Dot-files are walked: that is where keys hide. Symbolic links to files are followed;
+ * links to directories are not, which also rules out loops.
  */
-export async function* walkDirectory(root: string): AsyncGenerator<WalkEvent> {
-  const gitLayer = await readNamedLayer(root, '', [join(root, '.git', 'info', 'exclude'), '.gitignore']);
+export async function* walkDirectory(root: string, options: WalkOptions = {}): AsyncGenerator<WalkEvent> {
+  const chain = await gitIgnoreChain(root, options.respectGitignore ?? false);
   const keyscanLayer = await readNamedLayer(root, '', ['.keyscanignore']);
-  yield* walkInto(root, '', { git: gitLayer ? [gitLayer] : [], keyscan: keyscanLayer ? [keyscanLayer] : [] }, trackedBelow(root));
+  const tracked = chain.inWorkTree ? trackedBelow(root) : noneTracked;
+  const layers = { git: chain.layers, keyscan: keyscanLayer ? [keyscanLayer] : [], nestedGitignores: chain.inWorkTree || (options.respectGitignore ?? false) };
+  yield* walkInto(root, '', layers, tracked);
 }
+
+const NONE_TRACKED: Tracked = { files: new Set(), dirs: new Set() };
+const noneTracked = (): Promise<Tracked> => Promise.resolve(NONE_TRACKED);
 
 async function isSkipped(layers: Layers, rel: string, isDir: boolean, tracked: () => Promise<Tracked>): Promise<boolean> {
   const path = isDir ? `${rel}/` : rel;
@@ -91,9 +105,14 @@ async function* walkInto(absDir: string, relDir: string, layers: Layers, tracked
   }
   const subdirs: string[] = [];
   for await (const entry of dir) {
-    // .git is a file in worktrees and submodules: skipped whatever its type
-    if (ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
     const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+    // .git is a file in worktrees and submodules: skipped whatever its type
+    if (ALWAYS_SKIPPED_DIRS.has(entry.name)) {
+      // installed dependencies are counted, once per directory (walking them would cost what skipping saves)
+      if (entry.name === 'node_modules' && entry.isDirectory())
+        yield { kind: 'skipped', skipped: { path: rel, reason: 'dependencies', detail: 'installed dependencies, not walked' } };
+      continue;
+    }
     const abs = join(absDir, entry.name);
     if (entry.isDirectory()) {
       if (!(await isSkipped(layers, rel, true, tracked))) subdirs.push(entry.name);
@@ -117,9 +136,9 @@ async function* walkInto(absDir: string, relDir: string, layers: Layers, tracked
   for (const name of subdirs) {
     const rel = relDir === '' ? name : `${relDir}/${name}`;
     const abs = join(absDir, name);
-    const gitLayer = await readNamedLayer(abs, rel, ['.gitignore']);
+    const gitLayer = layers.nestedGitignores ? await readNamedLayer(abs, rel, ['.gitignore']) : undefined;
     const keyscanLayer = await readNamedLayer(abs, rel, ['.keyscanignore']);
-    yield* walkInto(abs, rel, { git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked);
+    yield* walkInto(abs, rel, { ...layers, git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked);
   }
 }
 

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Ignore } from 'ignore';
+import { git } from './git.js';
 
 // Loaded on the first ignore file found: a repository without one (a hook run, say) never pays for it.
 const require = createRequire(import.meta.url);
@@ -16,6 +19,11 @@ export const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules
 export interface IgnoreLayer {
   /** Directory the patterns are relative to, relative to the scan root ('' for the root itself). */
   readonly base: string;
+  /**
+   * For a layer read above the scan root (a parent .gitignore, .git/info/exclude): the path from
+   * its directory down to the scan root, with a trailing `/`, put before each path it tests.
+   */
+  readonly above?: string;
   readonly matcher: Ignore;
 }
 
@@ -27,7 +35,7 @@ export interface IgnoreLayer {
 export function isIgnored(layers: readonly IgnoreLayer[], rel: string): boolean {
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i]!;
-    const local = layer.base === '' ? rel : rel.slice(layer.base.length + 1);
+    const local = (layer.above ?? '') + (layer.base === '' ? rel : rel.slice(layer.base.length + 1));
     const verdict = layer.matcher.test(local);
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;
@@ -76,4 +84,72 @@ export async function readNamedLayer(absDir: string, base: string, names: readon
     }
   }
   return matcher ? { base, matcher } : undefined;
+}
+
+/** Where the scan root sits in a git work tree: what git's ignore chain needs. */
+interface WorkTree {
+  readonly top: string;
+  readonly commonDir: string;
+  /** From the top down to the scan root, `/`-terminated; '' at the top. */
+  readonly prefix: string;
+}
+
+async function workTreeOf(root: string): Promise<WorkTree | undefined> {
+  const run = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir', '--show-prefix'], root);
+  // 128 outside a repository, or inside .git or a bare one: no work tree, so no git ignore rules
+  if (run.code !== 0) return undefined;
+  const [top, commonDir, prefix] = run.stdout.split('\n');
+  return top && commonDir ? { top, commonDir, prefix: prefix ?? '' } : undefined;
+}
+
+/**
+ * The user's excludes file: core.excludesFile from the global config only, else git's default
+ * ($XDG_CONFIG_HOME/git/ignore). Never from the repository's .git/config: that file is part of
+ * what is scanned, and one line there (`excludesFile = /a/file/saying/*`) would hide every
+ * untracked file from a scan of it. What the global file hides the user chose to hide.
+ */
+async function globalExcludesFile(root: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const run = await git(['config', '--global', '--type=path', '--get', 'core.excludesFile'], root);
+  const configured = run.code === 0 ? run.stdout.trim() : '';
+  if (configured !== '') return configured;
+  const xdg = env['XDG_CONFIG_HOME'];
+  return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.config'), 'git', 'ignore');
+}
+
+export interface GitIgnoreChain {
+  /** Whether the scan root is inside a git work tree. */
+  readonly inWorkTree: boolean;
+  /**
+   * Lowest precedence first, as isIgnored reads them: the global excludes file, .git/info/exclude,
+   * then each .gitignore from the top of the work tree down to the scan root's own.
+   */
+  readonly layers: readonly IgnoreLayer[];
+}
+
+/**
+ * Git's ignore rules that apply to the scan root, as `git status` applies them to it: so
+ * `keyscan apps/web` skips what `git status` would not show from there. Outside a work tree,
+ * .gitignore files count only with `respectGitignore` (ripgrep and fd do the same): an unpacked
+ * archive or a build context ships what its .gitignore lists.
+ */
+export async function gitIgnoreChain(root: string, respectGitignore: boolean, env: NodeJS.ProcessEnv = process.env): Promise<GitIgnoreChain> {
+  const [tree, excludesFile] = await Promise.all([workTreeOf(root), globalExcludesFile(root, env)]);
+  if (tree === undefined) {
+    const own = respectGitignore ? await readNamedLayer(root, '', ['.gitignore']) : undefined;
+    return { inWorkTree: false, layers: own ? [own] : [] };
+  }
+  const layers: IgnoreLayer[] = [];
+  // the excludes file and info/exclude hold patterns relative to the top of the work tree
+  for (const file of [excludesFile, join(tree.commonDir, 'info', 'exclude')]) {
+    const layer = await readNamedLayer(tree.top, '', [file]);
+    if (layer) layers.push({ ...layer, above: tree.prefix });
+  }
+  const parts = tree.prefix.split('/').filter((p) => p !== '');
+  for (let i = 0; i <= parts.length; i++) {
+    const dir = parts.slice(0, i).join('/');
+    const layer = await readNamedLayer(dir === '' ? tree.top : `${tree.top}/${dir}`, '', ['.gitignore']);
+    const below = parts.slice(i).join('/');
+    if (layer) layers.push(below === '' ? layer : { ...layer, above: `${below}/` });
+  }
+  return { inWorkTree: true, layers };
 }
