@@ -61,6 +61,11 @@ interface Layers {
   readonly keyscan: readonly IgnoreLayer[];
   /** Whether .gitignore files below the root count (in a work tree, or with --respect-gitignore). */
   readonly nestedGitignores: boolean;
+  /**
+   * Below a directory git ignores but walked for the files it tracks: as in git, no pattern can
+   * re-include an untracked file there.
+   */
+  readonly inIgnoredDir: boolean;
 }
 
 export interface WalkOptions {
@@ -80,7 +85,7 @@ export async function* walkDirectory(root: string, options: WalkOptions = {}): A
   const chain = await gitIgnoreChain(root, options.respectGitignore ?? false);
   const keyscanLayer = await readNamedLayer(root, '', ['.keyscanignore']);
   const tracked = chain.inWorkTree ? trackedBelow(root) : noneTracked;
-  const layers = { git: chain.layers, keyscan: keyscanLayer ? [keyscanLayer] : [], nestedGitignores: chain.inWorkTree || (options.respectGitignore ?? false) };
+  const layers = { git: chain.layers, keyscan: keyscanLayer ? [keyscanLayer] : [], nestedGitignores: chain.inWorkTree || (options.respectGitignore ?? false), inIgnoredDir: false };
   yield* walkInto(root, '', layers, tracked);
 }
 
@@ -90,7 +95,7 @@ const noneTracked = (): Promise<Tracked> => Promise.resolve(NONE_TRACKED);
 async function isSkipped(layers: Layers, rel: string, isDir: boolean, tracked: () => Promise<Tracked>): Promise<boolean> {
   const path = isDir ? `${rel}/` : rel;
   if (isIgnored(layers.keyscan, path)) return true;
-  if (!isIgnored(layers.git, path)) return false;
+  if (!layers.inIgnoredDir && !isIgnored(layers.git, path)) return false;
   const t = await tracked();
   return isDir ? !t.dirs.has(rel) : !t.files.has(rel);
 }
@@ -138,7 +143,8 @@ async function* walkInto(absDir: string, relDir: string, layers: Layers, tracked
     const abs = join(absDir, name);
     const gitLayer = layers.nestedGitignores ? await readNamedLayer(abs, rel, ['.gitignore']) : undefined;
     const keyscanLayer = await readNamedLayer(abs, rel, ['.keyscanignore']);
-    yield* walkInto(abs, rel, { ...layers, git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked);
+    const inIgnoredDir = layers.inIgnoredDir || isIgnored(layers.git, `${rel}/`);
+    yield* walkInto(abs, rel, { ...layers, inIgnoredDir, git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked);
   }
 }
 

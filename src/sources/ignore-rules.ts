@@ -1,17 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Ignore } from 'ignore';
 import { git } from './git.js';
-
-// Loaded on the first ignore file found: a repository without one (a hook run, say) never pays for it.
-const require = createRequire(import.meta.url);
-let ignoreFactory: typeof import('ignore') | undefined;
-function newMatcher(): Ignore {
-  ignoreFactory ??= require('ignore') as typeof import('ignore');
-  return ignoreFactory({ allowRelativePaths: true });
-}
+import { compilePatterns, type PatternList } from './ignore-patterns.js';
 
 /** Directories never walked: version-control internals and installed dependencies. */
 export const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules']);
@@ -24,7 +15,7 @@ export interface IgnoreLayer {
    * its directory down to the scan root, with a trailing `/`, put before each path it tests.
    */
   readonly above?: string;
-  readonly matcher: Ignore;
+  readonly matcher: PatternList;
 }
 
 /**
@@ -35,10 +26,13 @@ export interface IgnoreLayer {
 export function isIgnored(layers: readonly IgnoreLayer[], rel: string): boolean {
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i]!;
+    // a directory's own ignore file speaks only of what is below it
+    if (layer.base !== '' && !rel.startsWith(`${layer.base}/`)) continue;
     const local = (layer.above ?? '') + (layer.base === '' ? rel : rel.slice(layer.base.length + 1));
-    const verdict = layer.matcher.test(local);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
+    if (local === '' || local === '/') continue;
+    const isDir = local.endsWith('/');
+    const verdict = layer.matcher.verdict(isDir ? local.slice(0, -1) : local, isDir);
+    if (verdict !== undefined) return verdict === 'ignored';
   }
   return false;
 }
@@ -73,17 +67,15 @@ export function createPathFilter(root: string, names: readonly string[]): (rel: 
 }
 
 export async function readNamedLayer(absDir: string, base: string, names: readonly string[]): Promise<IgnoreLayer | undefined> {
-  let matcher: Ignore | undefined;
+  const texts: string[] = [];
   for (const name of names) {
     try {
-      const text = await readFile(name.startsWith('/') ? name : `${absDir}/${name}`, 'utf8');
-      matcher ??= newMatcher();
-      matcher.add(text);
+      texts.push(await readFile(name.startsWith('/') ? name : `${absDir}/${name}`, 'utf8'));
     } catch {
       // absent: nothing to honour
     }
   }
-  return matcher ? { base, matcher } : undefined;
+  return texts.length > 0 ? { base, matcher: compilePatterns(texts.join('\n')) } : undefined;
 }
 
 /** Where the scan root sits in a git work tree: what git's ignore chain needs. */
@@ -134,22 +126,30 @@ export interface GitIgnoreChain {
  */
 export async function gitIgnoreChain(root: string, respectGitignore: boolean, env: NodeJS.ProcessEnv = process.env): Promise<GitIgnoreChain> {
   const [tree, excludesFile] = await Promise.all([workTreeOf(root), globalExcludesFile(root, env)]);
-  if (tree === undefined) {
-    const own = respectGitignore ? await readNamedLayer(root, '', ['.gitignore']) : undefined;
-    return { inWorkTree: false, layers: own ? [own] : [] };
-  }
-  const layers: IgnoreLayer[] = [];
+  const own = await readNamedLayer(root, '', ['.gitignore']);
+  if (tree === undefined) return { inWorkTree: false, layers: own && respectGitignore ? [own] : [] };
+  // Each layer above the root, with the directory it sits in, counted in path parts from the top.
+  const parts = tree.prefix.split('/').filter((p) => p !== '');
+  const above: { depth: number; matcher: PatternList }[] = [];
   // the excludes file and info/exclude hold patterns relative to the top of the work tree
   for (const file of [excludesFile, join(tree.commonDir, 'info', 'exclude')]) {
     const layer = await readNamedLayer(tree.top, '', [file]);
-    if (layer) layers.push({ ...layer, above: tree.prefix });
+    if (layer) above.push({ depth: 0, matcher: layer.matcher });
   }
-  const parts = tree.prefix.split('/').filter((p) => p !== '');
-  for (let i = 0; i <= parts.length; i++) {
+  for (let i = 0; i < parts.length; i++) {
+    // A directory git ignores, named on the command line, is scanned whole (keyscan dist/ before
+    // publishing), as a named file is: the rules above it would hide all of it, so only its own apply.
+    if (i > 0 && isIgnored(toLayers(above, parts, i), '')) return { inWorkTree: true, layers: own ? [own] : [] };
     const dir = parts.slice(0, i).join('/');
     const layer = await readNamedLayer(dir === '' ? tree.top : `${tree.top}/${dir}`, '', ['.gitignore']);
-    const below = parts.slice(i).join('/');
-    if (layer) layers.push(below === '' ? layer : { ...layer, above: `${below}/` });
+    if (layer) above.push({ depth: i, matcher: layer.matcher });
   }
-  return { inWorkTree: true, layers };
+  if (parts.length > 0 && isIgnored(toLayers(above, parts, parts.length), '')) return { inWorkTree: true, layers: own ? [own] : [] };
+  const layers = toLayers(above, parts, parts.length);
+  return { inWorkTree: true, layers: own ? [...layers, own] : layers };
+}
+
+/** Layers above the directory `parts[0..depth]`, as seen from it (rel '' is that directory, tested as `dir/`). */
+function toLayers(above: readonly { depth: number; matcher: PatternList }[], parts: readonly string[], depth: number): IgnoreLayer[] {
+  return above.map((l) => ({ base: '', matcher: l.matcher, above: parts.slice(l.depth, depth).map((p) => `${p}/`).join('') }));
 }
