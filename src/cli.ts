@@ -9,7 +9,9 @@ import { isKeyscanError, KeyscanError } from './errors.js';
 import { mistypedCommandError, parseOptions, parseSize, type Format, type Options } from './options.js';
 import { helpText } from './help.js';
 import type { Reporter } from './report/options.js';
+import { printable } from './report/printable.js';
 import { rulesJson, rulesText } from './report/rules.js';
+import { summarizePractices } from './practices/summary.js';
 import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { git, repoRoot } from './sources/git.js';
@@ -96,7 +98,7 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
     clientSidePaths: settings.clientSidePaths,
     respectGitignore: opts.respectGitignore,
   });
-  for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
+  for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${printable(s.path)}: ${s.detail}\n`);
 
   const dirTargets = targets.filter((t) => t !== '-');
   // file paths are relative to a single scanned directory; show them from where the user stands
@@ -151,6 +153,8 @@ async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: s
   if (settings.validate) result = await validated(result, opts, io, scanRoot, settings.rules);
   const isLive = (f: ScanResult['findings'][number]): boolean => f.kind === 'secret' && f.validation?.status === 'live';
   if (opts.onlyLive) result = { ...result, findings: result.findings.filter(isLive) };
+  // what the baseline or --only-live dropped breaks no practice in the report
+  if (result.findings.length !== scanned.findings.length) result = { ...result, practices: summarizePractices(result.findings, result.practices.map((p) => p.id)) };
   await emit(result, opts, io, displayRoot);
   return failsBuild(result.findings, opts.failOn) ? 1 : 0;
 }
