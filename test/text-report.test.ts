@@ -126,8 +126,12 @@ describe('long lines on a terminal', () => {
     for (const line of lines) expect(line.length).toBeLessThan(80);
     expect(lines[0]).toMatch(/…/);
     expect(lines[0]).toContain('config.ts:12:7');
+    // the fixes under "How to fix" wrap to the width too
+    const wordy: Finding = { ...finding('a.ts'), remediation: 'Revoke the key at the provider and load it from the environment. '.repeat(4) };
+    for (const line of text(resultOf([wordy]), { ...OPTS, width: 80 }).split('\n')) expect(line.length).toBeLessThan(80);
     // with no width (a pipe, a file) nothing is cut
     expect(text(resultOf([finding(long)]), OPTS)).toContain(long);
+    expect(text(resultOf([wordy]), OPTS)).toContain(wordy.remediation.trim());
   });
 });
 

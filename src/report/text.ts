@@ -67,6 +67,22 @@ function where(f: Finding, opts: ReportOptions): string {
   return `${printable(displayPath(f.origin.path, opts.displayRoot))}:${f.at.line}:${f.at.column}`;
 }
 
+/** On a terminal, words wrapped to its width, the lines after the first indented by `indent`. */
+function wrap(text: string, indent: number, columns: number | undefined): string {
+  const room = columns === undefined ? Infinity : columns - 1 - indent;
+  if (text.length <= room || room < 20) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
 /** Cuts `text` to `max` characters, with an ellipsis. */
 function cut(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -118,7 +134,7 @@ function detailLines(f: Finding, c: Colors): string[] {
  * Each rule's fix once, and each practice a finding breaks, once: what the findings above need.
  * A secret's remediation names its file ("In this file: …"); here it speaks of the rule.
  */
-function howToFix(findings: readonly Finding[], c: Colors): string[] {
+function howToFix(findings: readonly Finding[], c: Colors, terminalWidth: number | undefined): string[] {
   const fixes = new Map<string, string>();
   const notes = new Set<string>();
   for (const f of findings) {
@@ -128,11 +144,12 @@ function howToFix(findings: readonly Finding[], c: Colors): string[] {
   }
   const noteRows = [...notes].map((n) => n.split('\u0000') as [string, string]);
   const width = Math.max(...[...fixes.keys(), ...noteRows.map(([id]) => id)].map((k) => k.length));
+  const columns = terminalWidth;
   return [
     '',
     c.bold('How to fix'),
-    ...[...fixes].map(([id, fix]) => `  ${c.dim(id.padEnd(width))}  ${printable(fix)}`),
-    ...noteRows.map(([id, fix]) => `  ${c.yellow(id.padEnd(width))}  ${printable(fix)}`),
+    ...[...fixes].map(([id, fix]) => `  ${c.dim(id.padEnd(width))}  ${wrap(printable(fix), width + 4, columns)}`),
+    ...noteRows.map(([id, fix]) => `  ${c.yellow(id.padEnd(width))}  ${wrap(printable(fix), width + 4, columns)}`),
   ];
 }
 
@@ -198,7 +215,7 @@ export function text(result: ScanResult, opts: ReportOptions): string {
     out.push(findingLine(f, c, opts));
     if (opts.verbose) out.push(...detailLines(f, c));
   }
-  if (!opts.verbose && result.findings.length > 0) out.push(...howToFix(result.findings, c));
+  if (!opts.verbose && result.findings.length > 0) out.push(...howToFix(result.findings, c, opts.width));
   if (result.mode === 'staged' && result.findings.length > 0) out.push(...stagedAdvice(c));
   if (result.mode !== 'staged' && result.practices.length > 0) out.push(...practiceLines(result, c).slice(out.length === 0 ? 1 : 0));
   if (out.length > 0) out.push('');
