@@ -137,6 +137,8 @@ export interface SecretFinding {
   readonly validation?: Validation;
   /** What the rule's `context` regex found beside the key (no secret): a Shopify shop, say. */
   readonly context?: string;
+  /** When the key is a URL's password: the URL with it masked (`postgres://app:****@db.internal`), for reports. */
+  readonly maskedUrl?: string;
 }
 
 /** A practice broken without a key in clear: a key variable put into a URL, a public env prefix… */

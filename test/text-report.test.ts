@@ -42,8 +42,15 @@ describe('the text report', () => {
     expect(run.code).toBe(1);
     expectNoKeyIn(run.stdout + run.stderr);
     await expect(stable(run.stdout)).toMatchFileSnapshot('./__snapshots__/text-report/several.txt');
-    // the PEM keeps its header and length
+    // the PEM keeps its header and length; the URL its scheme, user and host
     expect(run.stdout).toContain(`-----BEGIN RSA PRIVATE KEY----- (${PEM.length.toLocaleString('en-US')} chars)`);
+    expect(run.stdout).toContain('postgres://app:****@db.internal');
+    // every format shows the URL so
+    for (const format of ['json', 'sarif', 'github', 'markdown', 'junit']) {
+      const other = await runBuiltCli(['.', '--format', format], { cwd: root });
+      expect(other.stdout, format).toContain('postgres://app:****@db.internal');
+      expectNoKeyIn(other.stdout);
+    }
     expect(run.stdout.match(/How to fix/g)).toHaveLength(1);
   });
 

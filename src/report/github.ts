@@ -42,7 +42,7 @@ function properties(f: Finding, opts: ReportOptions): string {
 }
 
 function message(f: Finding, opts: ReportOptions): string {
-  const what = f.kind === 'secret' ? redact(f.secret, opts) : f.evidence;
+  const what = f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : f.evidence;
   const lines = [`${what} (${f.ruleId})`, f.remediation];
   // hard-coding is in every secret's remediation already; the other practices get a line each
   if (f.kind === 'secret') for (const note of f.practices) if (note.id !== 'hardcoded-key') lines.push(`${note.id}: ${note.fix}`);

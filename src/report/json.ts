@@ -19,7 +19,7 @@ function record(f: Finding, opts: ReportOptions) {
     column: f.at.column,
     endLine: f.at.endLine,
     endColumn: f.at.endColumn,
-    secret: f.kind === 'secret' ? redact(f.secret, opts) : null,
+    secret: f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : null,
     fingerprint: f.fingerprint,
     remediation: f.remediation,
     ...(f.kind === 'secret' ? { practices: f.practices.map((p) => `practice/${p.id}`) } : {}),

@@ -52,7 +52,7 @@ function summaryLine(result: ScanResult): string {
 
 function row(f: Finding, opts: ReportOptions): string {
   const where = `${printable(displayPath(f.origin.path, opts.displayRoot))}:${f.at.line}`;
-  const shown = f.kind === 'secret' ? redact(f.secret, opts) : printable(f.evidence);
+  const shown = f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : printable(f.evidence);
   const commit = f.origin.kind === 'commit' ? ` (commit ${codeCell(f.origin.commit.slice(0, 12))})` : '';
   return `| ${escapeCell(f.severity)} | ${codeCell(where)}${commit} | ${codeCell(f.ruleId)} | ${escapeCell(printable(f.title))} | ${codeCell(shown)} |`;
 }

@@ -15,13 +15,15 @@ const URL_WITH_PASSWORD = /^([a-z][a-z0-9+.-]{0,30}:\/\/)([^:@/\s]{0,64}):[^@\s]
 /**
  * A key shown so it can still be found and told apart, never given away: a PEM block keeps its
  * header and length (`-----BEGIN RSA PRIVATE KEY----- (1,675 chars)`); a URL keeps scheme, user
- * and host (`postgres://app:****@db.internal`); any other key its first 4 and last 2 characters,
+ * and host (`postgres://app:****@db.internal`), also when the key is only the URL's password (`maskedUrl`); any other key its first 4 and last 2 characters,
  * enough to find it in a provider's console. Short values are masked whole: 6 kept characters
  * would give most of them away. Every report format prints keys through this function.
  */
-export function redact(secret: Secret, opts: RedactOptions): string {
+export function redact(secret: Secret, opts: RedactOptions, maskedUrl?: string): string {
   const value = secret.reveal();
   if (opts.showSecrets) return value;
+  // a URL's password: the URL around it, as detect saw it
+  if (maskedUrl !== undefined) return maskedUrl;
   const pem = PEM_HEADER.exec(value);
   if (pem) return `${pem[0]} (${thousands(value.length)} chars)`;
   const url = URL_WITH_PASSWORD.exec(value);

@@ -57,7 +57,7 @@ function liveBlock(result: ScanResult, c: Colors, opts: ReportOptions): string[]
   if (live.length === 0) return [];
   return [
     c.bold(c.red(`${live.length} LIVE ${live.length === 1 ? 'KEY' : 'KEYS'}: the provider accepted ${live.length === 1 ? 'it' : 'them'} just now. Revoke ${live.length === 1 ? 'it' : 'them'} first.`)),
-    ...live.map((f) => `  ${c.red('●')} ${where(f, opts)}  ${printable(f.title)}  ${redact(f.secret, opts)}${f.validation?.detail ? `  ${c.dim(printable(f.validation.detail))}` : ''}`),
+    ...live.map((f) => `  ${c.red('●')} ${where(f, opts)}  ${printable(f.title)}  ${redact(f.secret, opts, f.maskedUrl)}${f.validation?.detail ? `  ${c.dim(printable(f.validation.detail))}` : ''}`),
     '',
   ];
 }
@@ -96,7 +96,7 @@ function cut(text: string, max: number): string {
 function findingLine(f: Finding, c: Colors, opts: ReportOptions): string {
   let location = where(f, opts);
   let title = printable(f.title);
-  const shown = f.kind === 'secret' ? redact(f.secret, opts) : printable(f.evidence);
+  const shown = f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : printable(f.evidence);
   const commit = f.origin.kind === 'commit' ? `  ${f.origin.commit.slice(0, 12)}` : '';
   const severity = f.severity.toUpperCase().padEnd(8);
   const tag = f.kind === 'secret' ? validationTag(f, c) : '';
