@@ -181,6 +181,19 @@ describe('ignore rules of a subdirectory scan', () => {
     expect(await reportedFiles(repo.root, ['dist'], {})).toEqual(['index.js']);
   });
 
+  test('a hostile .gitignore (patterns that make a regex backtrack) cannot stall the scan', async () => {
+    const repo = tempRepo({ 'README.md': '# app\n' }, { commit: 'initial' });
+    const name = 'a'.repeat(200);
+    repo.write({
+      '.gitignore': `${'*a'.repeat(30)}*b\n${'**/'.repeat(200)}zz\n${'a*'.repeat(60)}[\n`,
+      [`${'a'.repeat(40)}/${'a/'.repeat(40)}${name}`]: `k=${KEY}\n`,
+      [name]: `k=${KEY}\n`,
+    });
+    const started = Date.now();
+    expect(await reportedFiles(repo.root, ['.'], {})).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   test("the user's global core.excludesFile is honoured", async () => {
     const repo = tempRepo({ 'README.md': '# app\n' }, { commit: 'initial' });
     const home = tempTree({ 'ignore': '*.scratch\n' });

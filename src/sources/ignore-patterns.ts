@@ -6,7 +6,7 @@
  */
 
 interface Pattern {
-  readonly regex: RegExp;
+  readonly tokens: readonly Token[];
   readonly negated: boolean;
   readonly dirOnly: boolean;
   /** No slash in it: tested against the last path segment, at any depth. */
@@ -78,43 +78,95 @@ function bracket(p: string, start: number): { source: string; end: number } | un
   return { source: negated ? `[^/${body}]` : `(?!/)[${body}]`, end: i + 1 };
 }
 
+/** One step of a pattern: a character, `?`, a bracket, `*` (within a segment), `**/` (any directories), trailing `/**`. */
+type Token =
+  | { readonly kind: 'char'; readonly ch: string }
+  | { readonly kind: 'one' }
+  | { readonly kind: 'class'; readonly regex: RegExp }
+  | { readonly kind: 'star' }
+  | { readonly kind: 'dirs' }
+  | { readonly kind: 'rest' };
+
 /** wildmatch with WM_PATHNAME: `*` and `?` stay inside a segment; `**` between slashes spans any. */
-function toRegexSource(p: string): string | undefined {
-  let out = '';
+function tokenize(p: string): Token[] | undefined {
+  const out: Token[] = [];
   for (let i = 0; i < p.length; ) {
     const ch = p[i]!;
     if (ch === '*') {
       let j = i;
       while (p[j] === '*') j++;
-      const stars = j - i;
       const atSegmentStart = i === 0 || p[i - 1] === '/';
       const atSegmentEnd = j === p.length || p[j] === '/';
-      if (stars >= 2 && atSegmentStart && atSegmentEnd) {
-        if (j === p.length) out += '.*'; // trailing `/**`: everything inside
-        else {
-          out += '(?:[^/]*/)*'; // `**/`: zero or more directories
-          j++;
-        }
-      } else out += '[^/]*';
+      if (j - i >= 2 && atSegmentStart && atSegmentEnd) {
+        if (j === p.length) out.push({ kind: 'rest' });
+        // `**/**/` is `**/`: one step, not two
+        else if (out.at(-1)?.kind !== 'dirs') out.push({ kind: 'dirs' });
+        j += j === p.length ? 0 : 1;
+      } else if (out.at(-1)?.kind !== 'star') out.push({ kind: 'star' });
       i = j;
     } else if (ch === '?') {
-      out += '[^/]';
+      out.push({ kind: 'one' });
       i++;
     } else if (ch === '[') {
       const b = bracket(p, i + 1);
       if (b === undefined) return undefined;
-      out += b.source;
+      out.push({ kind: 'class', regex: new RegExp(`^${b.source}$`) });
       i = b.end;
     } else if (ch === '\\') {
       if (i + 1 >= p.length) return undefined; // a trailing backslash matches nothing
-      out += escapeRegex(p[i + 1]!);
+      out.push({ kind: 'char', ch: p[i + 1]! });
       i += 2;
     } else {
-      out += escapeRegex(ch);
+      out.push({ kind: 'char', ch });
       i++;
     }
   }
   return out;
+}
+
+/**
+ * Whether `tokens` match all of `path`: the set of reachable positions, advanced token by token,
+ * so time grows with pattern length times path length. A regex would backtrack, and a hostile
+ * .gitignore (`*a*a*a*a*a*a*b`) could stall the scan on one long name.
+ */
+function matches(tokens: readonly Token[], path: string): boolean {
+  const n = path.length;
+  let cur = new Uint8Array(n + 1);
+  cur[0] = 1;
+  for (const t of tokens) {
+    const next = new Uint8Array(n + 1);
+    let any = false;
+    switch (t.kind) {
+      case 'char':
+      case 'one':
+      case 'class':
+        for (let i = 0; i < n; i++)
+          if (cur[i] && (t.kind === 'char' ? path[i] === t.ch : t.kind === 'one' ? path[i] !== '/' : t.regex.test(path[i]!))) next[i + 1] = 1;
+        break;
+      case 'star':
+        for (let i = 0; i <= n; i++) next[i] = cur[i] || (i > 0 && next[i - 1] && path[i - 1] !== '/') ? 1 : 0;
+        break;
+      case 'dirs': {
+        // zero or more whole segments, each ending in `/`
+        let open = false;
+        for (let i = 0; i <= n; i++) {
+          if (i > 0 && path[i - 1] === '/') {
+            next[i] = cur[i] || open ? 1 : 0;
+            open = false;
+          } else next[i] = cur[i]!;
+          if (next[i]) open = true;
+        }
+        break;
+      }
+      case 'rest':
+        for (let i = 0, seen = 0; i <= n; i++) next[i] = seen = seen || cur[i]!;
+        break;
+    }
+    for (let i = 0; i <= n && !any; i++) if (next[i]) any = true;
+    if (!any) return false;
+    cur = next;
+  }
+  return cur[n] === 1;
 }
 
 /** Trailing spaces are dropped unless a backslash escapes them. */
@@ -145,9 +197,9 @@ function compilePattern(raw: string): Pattern | undefined {
   if (line === '') return undefined;
   const basenameOnly = !line.includes('/');
   if (line.startsWith('/')) line = line.slice(1);
-  const source = toRegexSource(line);
-  if (source === undefined) return undefined;
-  return { regex: new RegExp(`^${source}$`), negated, dirOnly, basenameOnly };
+  const tokens = tokenize(line);
+  if (tokens === undefined) return undefined;
+  return { tokens, negated, dirOnly, basenameOnly };
 }
 
 /** Compiles one ignore file; patterns are tried last to first, as the last match wins. */
@@ -163,7 +215,7 @@ export function compilePatterns(text: string): PatternList {
       for (let i = patterns.length - 1; i >= 0; i--) {
         const p = patterns[i]!;
         if (p.dirOnly && !isDir) continue;
-        if (p.regex.test(p.basenameOnly ? base : path)) return p.negated ? 'unignored' : 'ignored';
+        if (matches(p.tokens, p.basenameOnly ? base : path)) return p.negated ? 'unignored' : 'ignored';
       }
       return undefined;
     },
