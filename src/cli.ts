@@ -7,9 +7,12 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isKeyscanError, KeyscanError } from './errors.js';
-import { parseOptions, parseSize, USAGE, type Format, type Options } from './options.js';
+import { mistypedCommandError, parseOptions, parseSize, type Format, type Options } from './options.js';
+import { helpText } from './help.js';
 import type { Reporter } from './report/options.js';
+import { printable } from './report/printable.js';
 import { rulesJson, rulesText } from './report/rules.js';
+import { summarizePractices } from './practices/summary.js';
 import { configRegexes, DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
 import { loadBuiltinRules } from './rules/load.js';
 import { regexCacheDir } from './rules/regex-safety.js';
@@ -22,7 +25,6 @@ import { commitSide, NO_SIDE, resolveCommit, workTreeSide, type TrustedSide } fr
 import { rangeEnds } from './sources/git-ranges.js';
 import { withConfigFrom } from './trusted-config.js';
 import { readRegularFile } from './sources/bounded-read.js';
-import { summarizePractices } from './practices/summary.js';
 import { packageVersion } from './version.js';
 
 export interface Io {
@@ -34,6 +36,8 @@ export interface Io {
   readonly cwd: string;
   readonly isTTY: boolean;
   readonly stderrIsTTY: boolean;
+  /** The terminal's width when stdout is one: the text report fits its lines to it. */
+  readonly columns?: number | undefined;
 }
 
 export type ExitCode = 0 | 1 | 2;
@@ -86,6 +90,10 @@ function settingsFor(opts: Options, root: string, io: Io, found?: { readonly con
         ? DEFAULT_CONFIG
         : loadConfig(path, relative(io.cwd, path) || path, { regexCacheDir: regexCacheDir(io.env), ...(opts.config === undefined ? { confineTo: root } : {}) });
   for (const why of config.untranslated) io.stderr(`keyscan: warning: ${config.source}: rule ${why}; it is not used\n`);
+  // validate = true counts only in a config the user named: a repository's own file must not
+  // make a scan of it send its keys anywhere
+  const validate = opts.validate || (opts.config !== undefined && config.validate === true);
+  if (!validate && opts.validateEndpoints.length > 0) throw new KeyscanError('USAGE', '--validate-endpoint needs --validate (or validate = true in the config given with --config)');
   return {
     config,
     rules: effectiveRules(config),
@@ -95,12 +103,14 @@ function settingsFor(opts: Options, root: string, io: Io, found?: { readonly con
     maxKeyAgeDays: opts.maxKeyAgeDays ?? config.practices.maxKeyAge,
     // validate = true counts only in a config the user named: a repository's own file must not
     // make a scan of it send its keys anywhere
-    validate: opts.validate || (opts.config !== undefined && config.validate === true),
+    validate,
     guard: { configRegexes: configRegexes(config), regexBudgetMs: regexBudgetMs(io) },
   };
 }
 
 async function runScan(opts: Options, io: Io): Promise<ExitCode> {
+  // `keyscan stagged`: a command's typo, unless a file has that name
+  if (opts.mistypedCommand !== undefined && !existsSync(resolve(io.cwd, opts.mistypedCommand.word))) throw mistypedCommandError(opts.mistypedCommand);
   const targets = opts.paths.map((p) => (p === '-' ? '-' : resolve(io.cwd, p)));
   const scanRoot = targets.find((t) => t !== '-' && existsSync(t) && statSync(t).isDirectory()) ?? io.cwd;
   const settings = settingsFor(opts, scanRoot, io);
@@ -114,9 +124,10 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
     disabledPractices: settings.disabledPractices,
     clientSidePaths: settings.clientSidePaths,
     archives: opts.archives,
+    respectGitignore: opts.respectGitignore,
     ...settings.guard,
   });
-  for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${s.path}: ${s.detail}\n`);
+  for (const s of result.skipped) if (WARNED_REASONS.has(s.reason)) io.stderr(`keyscan: warning: skipped ${printable(s.path)}: ${s.detail}\n`);
   for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
 
   const dirTargets = targets.filter((t) => t !== '-');
@@ -198,14 +209,12 @@ async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: s
     addSuppressed(suppressed, '.gitleaksignore', result.findings.length - kept.length);
     result = { ...result, findings: kept };
   }
-  if (Object.keys(suppressed).length > 0) {
-    // the practices summary counts what is reported: a suppressed key breaks no practice on screen
-    const checked = result.practices.map((p) => p.id);
-    result = { ...result, practices: summarizePractices(result.findings, checked), stats: { ...result.stats, suppressed } };
-  }
+  if (Object.keys(suppressed).length > 0) result = { ...result, stats: { ...result.stats, suppressed } };
   if (settings.validate) result = await validated(result, opts, io, scanRoot, settings.rules);
   const isLive = (f: ScanResult['findings'][number]): boolean => f.kind === 'secret' && f.validation?.status === 'live';
   if (opts.onlyLive) result = { ...result, findings: result.findings.filter(isLive) };
+  // what the baseline or --only-live dropped breaks no practice in the report
+  if (result.findings.length !== scanned.findings.length) result = { ...result, practices: summarizePractices(result.findings, result.practices.map((p) => p.id)) };
   await emit(result, opts, io, displayRoot);
   return failsBuild(result.findings, opts.failOn) ? 1 : 0;
 }
@@ -222,7 +231,7 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const isPath = target === '.' || existsSync(resolve(io.cwd, target));
   const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
-    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, archives: opts.archives, ...settings.guard })
+    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, archives: opts.archives, respectGitignore: opts.respectGitignore, ...settings.guard })
     : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, maxFileSize: settings.maxFileSize, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, ...settings.guard });
   for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
   let baseline = baselineOf(result.findings);
@@ -259,6 +268,18 @@ function warnAboutRepoEndpoints(scanRoot: string, io: Io): void {
   }
 }
 
+/** An override for a provider no validator has is a typo: an error on the command line, a warning from the environment. */
+function checkEndpointProviders(overrides: ReadonlyMap<string, URL>, opts: Options, providers: readonly string[], io: Io): void {
+  const known = new Set(providers);
+  const fromFlags = new Set(opts.validateEndpoints.flatMap((e) => e.split(',')).map((e) => e.slice(0, e.indexOf('=')).trim()));
+  for (const provider of overrides.keys()) {
+    if (known.has(provider)) continue;
+    const message = `unknown provider ${JSON.stringify(provider)} in ${fromFlags.has(provider) ? '--validate-endpoint' : 'KEYSCAN_VALIDATE_ENDPOINTS'}: use one of ${[...known].sort().join(', ')}`;
+    if (fromFlags.has(provider)) throw new KeyscanError('USAGE', message);
+    io.stderr(`keyscan: warning: ${message}\n`);
+  }
+}
+
 async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: string, rules: readonly RuleDefinition[]): Promise<ScanResult> {
   // loaded only with --validate: no network code runs, or even loads, without it
   const { validateFindings } = await import('./validate/validate.js');
@@ -271,6 +292,7 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   } catch (err) {
     throw new KeyscanError('USAGE', (err as Error).message, { cause: err });
   }
+  checkEndpointProviders(overrides, opts, [...VALIDATORS.values()].map((v) => v.provider), io);
   // only built-in rules keep their validator: src/validate/binding.ts
   const validatorByRule = (await import('./validate/binding.js')).validatorsByRule(rules, loadBuiltinRules());
   const findings = await validateFindings({
@@ -300,10 +322,12 @@ async function writeReport(cwd: string, path: string, report: string): Promise<v
 
 /** The --report files (never colored), then the --format report to --output or stdout. */
 async function emit(result: ScanResult, opts: Options, io: Io, displayRoot: string): Promise<void> {
-  const base = { showSecrets: opts.showSecrets, displayRoot, version: packageVersion() };
+  const base = { showSecrets: opts.showSecrets, displayRoot, version: packageVersion(), verbose: opts.verbose };
   for (const r of opts.reports) await writeReport(io.cwd, r.path, (await REPORTERS[r.format]())(result, { ...base, color: false }));
   if (opts.appendSummaryTo !== undefined) await appendFile(opts.appendSummaryTo, (await REPORTERS.markdown())(result, { ...base, color: false }));
-  const report = (await REPORTERS[opts.format]())(result, { ...base, color: useColor(opts, io) });
+  // lines fit the terminal only when a person reads them there: never in a file or a pipe
+  const width = opts.output === undefined && io.isTTY ? io.columns : undefined;
+  const report = (await REPORTERS[opts.format]())(result, { ...base, color: useColor(opts, io), ...(width !== undefined && width > 0 ? { width } : {}) });
   if (opts.output !== undefined) await writeReport(io.cwd, opts.output, report);
   else io.stdout(report);
 }
@@ -404,7 +428,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     const opts = parseOptions(argv);
     switch (opts.command) {
       case 'help':
-        io.stdout(`${USAGE}\n`);
+        io.stdout(helpText(opts.helpTopic));
         return 0;
       case 'version':
         io.stdout(`${packageVersion()}\n`);
@@ -480,7 +504,20 @@ function isMain(): boolean {
   }
 }
 
+/**
+ * `keyscan | head` closes the pipe early: the rest of the report has no reader, which is no error
+ * (the exit code still tells whether keys were found), so nothing is printed about it.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    throw err;
+  });
+}
+
 if (isMain()) {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   process.exitCode = await run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
@@ -489,5 +526,6 @@ if (isMain()) {
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
+    columns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
   });
 }

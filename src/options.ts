@@ -24,6 +24,15 @@ export type GitHook = 'pre-commit' | 'pre-push';
 
 export interface Options {
   readonly command: Command;
+  /** keyscan <command> --help, keyscan help <command>: whose help to print. */
+  readonly helpTopic?: Command | undefined;
+  /**
+   * The first word, when it was taken as a path but looks like a mistyped command (`stagged`):
+   * cli.ts says "did you mean" if no such path exists.
+   */
+  readonly mistypedCommand?: { readonly word: string; readonly command: string } | undefined;
+  /** --respect-gitignore: apply .gitignore files outside a git work tree too. */
+  readonly respectGitignore: boolean;
   readonly paths: readonly string[];
   readonly format: Format;
   /** Whether --format was given (keyscan ci picks github annotations in GitHub Actions otherwise). */
@@ -68,6 +77,8 @@ export interface Options {
   readonly hook: GitHook;
   /** keyscan pre-push: the remote's name, as git passes it to the hook. */
   readonly remote: string | undefined;
+  /** --verbose: the text report shows each finding's rule, fix and practice notes under it. */
+  readonly verbose: boolean;
 }
 
 export const USAGE = `Usage: keyscan [scan] [path...] [options]     scan files and directories (default: .); - reads stdin
@@ -95,6 +106,9 @@ Options:
       --color                colors even when stdout is not a terminal
       --max-file-size <size> skip larger files (default: 10MB; accepts 500KB, 2MB, 1GB or bytes)
       --no-archives          do not open .zip, .jar, .whl, .docx, .tar, .tar.gz and .gz files
+      --respect-gitignore    apply .gitignore files outside a git work tree too (inside one, git's
+                             ignore rules always apply; .keyscanignore always does)
+  -v, --verbose              text report: each finding's rule, fix and practice notes under it
       --threads <n>          worker threads for large trees (default: one per core; 0: none)
       --debug                print stack traces on errors
       --validate             ask each provider whether the keys found are live (read-only requests)
@@ -128,9 +142,10 @@ Exit codes: 0 no findings, 1 findings, 2 usage or runtime error.
 Suppress a false positive by putting keyscan:allow in a comment on its line,
 or list paths in .keyscanignore (same syntax as .gitignore).`;
 
-function parseFormat(name: string, flag: string): Format {
+function parseFormat(given: string, flag: string): Format {
+  const name = given.toLowerCase();
   if ((FORMATS as readonly string[]).includes(name)) return name as Format;
-  throw new KeyscanError('USAGE', `unknown format ${JSON.stringify(name)} for ${flag}: use ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}`);
+  throw new KeyscanError('USAGE', `unknown format ${JSON.stringify(given)} for ${flag}: use ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}`);
 }
 
 /** `sarif=out/keyscan.sarif`: the format, then the file (which may itself hold `=`). */
@@ -152,7 +167,7 @@ export function parseOptions(argv: readonly string[]): Options {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinDashValues(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -164,6 +179,8 @@ export function parseOptions(argv: readonly string[]): Options {
         'no-color': { type: 'boolean' },
         'no-archives': { type: 'boolean' },
         'max-file-size': { type: 'string' },
+        'respect-gitignore': { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
         threads: { type: 'string' },
         debug: { type: 'boolean' },
         since: { type: 'string' },
@@ -197,11 +214,24 @@ export function parseOptions(argv: readonly string[]): Options {
   const { values } = parsed;
   let positionals = parsed.positionals;
   let command: Command = 'scan';
-  if (values.help) command = 'help';
-  else if (values.version) command = 'version';
-  else if (positionals[0] !== undefined && COMMANDS.includes(positionals[0])) {
-    command = positionals[0] as Command;
+  let helpTopic: Command | undefined;
+  let mistypedCommand: Options['mistypedCommand'];
+  const first = positionals[0];
+  if (first === 'help') {
+    // keyscan help [command]
+    command = 'help';
+    helpTopic = positionals[1] !== undefined && COMMANDS.includes(positionals[1]) ? (positionals[1] as Command) : undefined;
+    if (positionals[1] !== undefined && helpTopic === undefined) throw unknownCommand(positionals[1]);
+  } else if (values.help) {
+    command = 'help';
+    helpTopic = first !== undefined && COMMANDS.includes(first) ? (first as Command) : undefined;
+  } else if (values.version) command = 'version';
+  else if (first !== undefined && COMMANDS.includes(first)) {
+    command = first as Command;
     positionals = positionals.slice(1);
+  } else if (first !== undefined) {
+    const near = nearestCommand(first);
+    if (near !== undefined) mistypedCommand = { word: first, command: near };
   }
   const agent = values.agent as AgentId | undefined;
   if (agent !== undefined && !(AGENTS as readonly string[]).includes(agent)) throw new KeyscanError('USAGE', `--agent takes ${AGENTS.join(', ')}, not ${JSON.stringify(agent)}`);
@@ -211,6 +241,7 @@ export function parseOptions(argv: readonly string[]): Options {
   if (hook !== 'pre-commit' && hook !== 'pre-push') throw new KeyscanError('USAGE', `--hook takes pre-commit or pre-push, not ${JSON.stringify(values.hook)}`);
   if (values.hook !== undefined && (command !== 'install' || agent !== undefined)) throw new KeyscanError('USAGE', '--hook goes with keyscan install, without --agent (see keyscan --help)');
   if (command === 'pre-push' && positionals.length > 2) throw new KeyscanError('USAGE', 'keyscan pre-push takes the remote and its URL, as git gives them to the hook');
+  if (command === 'help') return { ...DEFAULTS, command, helpTopic };
   for (const flag of ['force', 'uninstall'] as const)
     if (values[flag] && command !== 'install') throw new KeyscanError('USAGE', `--${flag} goes with keyscan install (see keyscan --help)`);
   if ((command === 'rules' || command === 'staged' || command === 'ci' || command === 'install' || command === 'config' || command === 'agent-hook' || command === 'pre-receive') && positionals.length > 0)
@@ -229,8 +260,10 @@ export function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(maxCommits) || maxCommits < 1)
       throw new KeyscanError('USAGE', `--max-commits takes a whole number from 1, not ${JSON.stringify(values['max-commits'])}`);
   }
-  const failOn = (values['fail-on'] ?? 'any') as FailOn;
-  if (!FAIL_ON.includes(failOn)) throw new KeyscanError('USAGE', `--fail-on takes ${FAIL_ON.join(', ')}, not ${JSON.stringify(failOn)}`);
+  const failOn = (values['fail-on'] ?? 'any').toLowerCase() as FailOn;
+  if (!FAIL_ON.includes(failOn)) throw new KeyscanError('USAGE', `--fail-on takes ${FAIL_ON.join(', ')}, not ${JSON.stringify(values['fail-on'])}`);
+  if (values.since !== undefined && !isGitDate(values.since))
+    throw new KeyscanError('USAGE', `--since takes a date (2024-01-31, 2024-01-31T12:00:00Z) or an age (2 weeks ago, 3.days.ago, yesterday), not ${JSON.stringify(values.since)}`);
   if (values.print && command !== 'config') throw new KeyscanError('USAGE', '--print goes with keyscan config (see keyscan --help)');
   if (command === 'config' && !values.print) throw new KeyscanError('USAGE', 'keyscan config takes --print (see keyscan --help)');
   if (values.prune && command !== 'baseline') throw new KeyscanError('USAGE', '--prune goes with keyscan baseline (see keyscan --help)');
@@ -263,6 +296,9 @@ export function parseOptions(argv: readonly string[]): Options {
   }
   return {
     command,
+    mistypedCommand,
+    respectGitignore: values['respect-gitignore'] ?? false,
+    verbose: values.verbose ?? false,
     paths: (command === 'scan' || command === 'baseline') && positionals.length > 0 ? positionals : ['.'],
     revisions,
     since: values.since,
@@ -294,4 +330,121 @@ export function parseOptions(argv: readonly string[]): Options {
     threads,
     debug: values.debug ?? false,
   };
+}
+
+/** What every option is when only help is printed. */
+const DEFAULTS: Omit<Options, 'command'> = {
+  respectGitignore: false,
+  verbose: false,
+  paths: ['.'],
+  format: 'text',
+  formatGiven: false,
+  output: undefined,
+  reports: [],
+  showSecrets: false,
+  color: undefined,
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  threads: 'auto',
+  debug: false,
+  revisions: [],
+  since: undefined,
+  maxCommits: undefined,
+  maxKeyAgeDays: undefined,
+  force: false,
+  uninstall: false,
+  validate: false,
+  validateTimeoutMs: 10_000,
+  validateEndpoints: [],
+  onlyLive: false,
+  failOn: 'any',
+  baseline: undefined,
+  prune: false,
+  config: undefined,
+  maxFileSizeGiven: false,
+  archives: true,
+  agent: undefined,
+  user: false,
+  hook: 'pre-commit',
+  remote: undefined,
+};
+
+/** Options that take a value, so `--threads -1` reads -1 as the value (then refused by its check). */
+const VALUE_FLAGS = new Set(['-f', '--format', '-o', '--output', '--report', '--max-file-size', '--threads', '--since', '--max-commits', '--branch', '--max-key-age', '--validate-timeout', '--validate-endpoint', '--fail-on', '--baseline', '--config']);
+
+/**
+ * node's parseArgs refuses a value starting with `-` ("argument is ambiguous"); a negative number
+ * after a flag that takes a value is that value, written `--flag=-1` so the flag's own check
+ * can say what it takes.
+ */
+function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (VALUE_FLAGS.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** Optimal string alignment distance: a swap of two neighbours counts as one edit (`sateged`). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  return d[a.length]![b.length]!;
+}
+
+/** The command a word is most likely a typo of: at most 2 edits, and fewer than half its letters. */
+export function nearestCommand(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  // a path (with a slash or an extension) is not a typed command
+  if (!/^[a-z]{2,}$/.test(lower)) return undefined;
+  let best: { command: string; distance: number } | undefined;
+  for (const command of [...COMMANDS, 'help']) {
+    const distance = editDistance(lower, command);
+    if (distance <= 2 && distance * 2 < command.length && (best === undefined || distance < best.distance)) best = { command, distance };
+  }
+  return best?.command;
+}
+
+function unknownCommand(word: string): KeyscanError {
+  const near = nearestCommand(word);
+  return new KeyscanError('USAGE', `unknown command ${JSON.stringify(word)}${near === undefined ? '' : `: did you mean \`${near}\`?`} (see keyscan --help)`);
+}
+
+/** The error for a first word that is neither a command nor an existing path. */
+export function mistypedCommandError(mistyped: NonNullable<Options['mistypedCommand']>): KeyscanError {
+  return new KeyscanError('USAGE', `unknown command ${JSON.stringify(mistyped.word)}: did you mean \`${mistyped.command}\`? (no file or directory has that name either; see keyscan --help)`);
+}
+
+const AGE_UNITS = 'seconds?|minutes?|hours?|days?|weeks?|months?|years?';
+const GIT_DATES = [
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?$/,
+  new RegExp(`^\\d+(?: +|\\.)(?:${AGE_UNITS})(?:(?: +|\\.)ago)?$`, 'i'),
+  /^(?:now|today|yesterday|last (?:week|month|year))$/i,
+  /^@\d+$/,
+];
+
+/**
+ * Whether git reads `text` as a date. git's own parser takes anything, and turns what it does
+ * not understand into "now", so `--since garbage` would scan nothing and exit 0; the forms it
+ * documents are checked here instead.
+ */
+export function isGitDate(text: string): boolean {
+  const t = text.trim();
+  if (!GIT_DATES.some((re) => re.test(t))) return false;
+  return !/^\d{4}-/.test(t) || !Number.isNaN(Date.parse(t.slice(0, 10)));
 }

@@ -41,6 +41,8 @@ export interface ScanRequest {
   /** Regexes from config files: they run under a time budget (src/regex-guard.ts). */
   readonly configRegexes?: readonly string[];
   readonly regexBudgetMs?: number | undefined;
+  /** --respect-gitignore: honour .gitignore files outside a git work tree as well. */
+  readonly respectGitignore?: boolean;
 }
 
 /** The time budget for config regexes, loaded only when a config brings some. */
@@ -114,7 +116,7 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.at.line - b.at.line || a.at.column - b.at.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-async function* targetFiles(targets: readonly string[], cwd: string, outcome: BatchOutcome): AsyncGenerator<FileEntry> {
+async function* targetFiles(targets: readonly string[], cwd: string, outcome: BatchOutcome, respectGitignore: boolean): AsyncGenerator<FileEntry> {
   const dirs = targets.filter((t) => t !== '-');
   for (const target of dirs) {
     const info = await stat(target);
@@ -124,7 +126,7 @@ async function* targetFiles(targets: readonly string[], cwd: string, outcome: Ba
     }
     // One directory: paths relative to it. Several: relative to the working directory, to tell them apart.
     const prefix = dirs.length === 1 ? '' : `${toPosix(relative(cwd, target)) || '.'}/`;
-    for await (const event of walkDirectory(target)) {
+    for await (const event of walkDirectory(target, { respectGitignore })) {
       if (event.kind === 'skipped') outcome.skipped.push({ ...event.skipped, path: prefix + event.skipped.path });
       else yield prefix === '' ? event.file : { abs: event.file.abs, rel: prefix + event.file.rel };
     }
@@ -200,7 +202,7 @@ async function scanFiles(request: ScanRequest, practices: PracticeContext, guard
   };
   try {
     let batch: FileEntry[] = [];
-    for await (const file of targetFiles(request.targets, request.cwd, outcome)) {
+    for await (const file of targetFiles(request.targets, request.cwd, outcome, request.respectGitignore ?? false)) {
       batch.push(file);
       if (batch.length >= BATCH_FILES) {
         await dispatch(batch);

@@ -141,6 +141,8 @@ export interface SecretFinding {
   readonly validation?: Validation;
   /** What the rule's `context` regex found beside the key (no secret): a Shopify shop, say. */
   readonly context?: string;
+  /** When the key is a URL's password: the URL with it masked (`postgres://app:****@db.internal`), for reports. */
+  readonly maskedUrl?: string;
 }
 
 /** A practice broken without a key in clear: a key variable put into a URL, a public env prefix… */
@@ -159,7 +161,8 @@ export interface PracticeFinding {
   readonly evidence: string;
 }
 
-export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'symlink-outside' | 'special' | 'archive';
+/** `dependencies`: a node_modules directory, counted once and never walked. */
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'symlink-dir' | 'symlink-outside' | 'special' | 'archive' | 'dependencies';
 
 export interface Skipped {
   readonly path: string;

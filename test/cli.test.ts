@@ -106,7 +106,7 @@ describe('keyscan [path]', () => {
     expect(report.findings.map((f) => [f['file'], f['line'], f['column']])).toEqual([['<stdin>', 1, 8]]);
   });
 
-  test('dot-files are scanned; .git and node_modules are not; nested .gitignore and .keyscanignore are honoured', async () => {
+  test('dot-files are scanned; .git and node_modules are not; nested .gitignore (with --respect-gitignore outside git) and .keyscanignore are honoured', async () => {
     const root = tempTree({
       '.env': `OPENAI_API_KEY=${KEY}\n`,
       '.github/workflows/ci.yml': `env:\n  OPENAI_API_KEY: ${KEY}\n`,
@@ -122,14 +122,20 @@ describe('keyscan [path]', () => {
       '.keyscanignore': 'fixtures/\n',
       'fixtures/fake.txt': `k=${KEY}\n`,
     });
-    const { report } = await scanJson(root);
+    const { report } = await scanJson(root, ['.', '--respect-gitignore']);
     expect(report.findings.map((f) => f['file'])).toEqual(['.env', '.github/workflows/ci.yml', 'sub/keep.log', 'sub/other.txt']);
+    // the node_modules directory is counted, not walked
+    expect(report.stats.skippedReasons).toEqual({ dependencies: 1 });
   });
 
-  test('.gitignore applies outside a git repository too', async () => {
-    const root = tempTree({ '.gitignore': 'secrets/\n', 'secrets/a.txt': `k=${KEY}\n`, 'b.txt': 'clean\n' });
-    const { code } = await scanJson(root);
-    expect(code).toBe(0);
+  test('outside a git repository .gitignore is not applied (as ripgrep and fd), unless --respect-gitignore; .keyscanignore always is', async () => {
+    const root = tempTree({ '.gitignore': 'secrets/\n', 'secrets/a.txt': `k=${KEY}\n`, '.keyscanignore': 'fixtures/\n', 'fixtures/b.txt': `k=${KEY}\n`, 'b.txt': 'clean\n' });
+    const plain = await scanJson(root);
+    expect(plain.code).toBe(1);
+    expect(plain.report.findings.map((f) => f['file'])).toEqual(['secrets/a.txt']);
+    const respecting = await scanJson(root, ['.', '--respect-gitignore']);
+    expect(respecting.code).toBe(0);
+    expect(respecting.report.findings).toEqual([]);
   });
 
   test('a line with keyscan:allow in any comment style is not reported', async () => {

@@ -91,8 +91,8 @@ describe.concurrent('keyscan git: the life of a key', () => {
     expect(moved).toMatchObject({ commit: sha[3], date: isoOf(dates[3]!), message: 'Move the key to config', author: AUTHOR.name, email: AUTHOR.email });
   });
 
-  test('the text report shows the commit, author and message under each finding', async () => {
-    const run = await keyscanGit(repo.root);
+  test('the text report (--verbose) shows the commit, author and message under each finding', async () => {
+    const run = await keyscanGit(repo.root, ['--verbose']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('a.txt');
     expect(run.stdout).toContain('config/b.txt');

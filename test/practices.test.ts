@@ -178,7 +178,7 @@ describe.concurrent('practice/hardcoded-key', () => {
   });
 
   test('the text report gives the fix for the file in the finding\'s remediation line', async () => {
-    const run = await keyscan(dir, ['.']);
+    const run = await keyscan(dir, ['.', '--verbose']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('In this file: read it with process.env.OPENAI_API_KEY.');
     expect(run.stdout).toContain('In this file: read it with os.environ["OPENAI_API_KEY"].');
@@ -216,7 +216,7 @@ describe.concurrent('practice/key-in-url', () => {
 
   test('the text report says which header to use instead', async () => {
     const dir = fixtureCopy('key-in-url/violating/literal');
-    const run = await keyscan(dir, ['.']);
+    const run = await keyscan(dir, ['.', '--verbose']);
     expect(run.stdout).toContain('✗ key-in-url: send it in the x-goog-api-key header instead of the URL');
     expect(run.stdout).toContain('✗ key-in-url: send it in the Authorization: Bearer header instead of the URL');
     expectNoKeyIn(run, fixtureKeys(dir));
@@ -476,7 +476,7 @@ describe.concurrent('practice/dotenv-committed', () => {
     expect(code).toBe(0);
   });
 
-  test('outside git, a .env with a key that nothing ignores is reported; one that .gitignore lists is not', async () => {
+  test('outside git, a .env with a key that nothing ignores is reported; one that .gitignore lists is not with --respect-gitignore', async () => {
     const exposed = tempTree({ '.env': `OPENAI_API_KEY=${KEYS[0]}\n` });
     const a = await scanJson(exposed);
     expect(rows(a.report)).toEqual([
@@ -484,9 +484,11 @@ describe.concurrent('practice/dotenv-committed', () => {
       ['.env', 'openai-project-key', 'practice/dotenv-committed'],
     ]);
     const ignored = tempTree({ '.env': `OPENAI_API_KEY=${KEYS[0]}\n`, '.gitignore': '.env\n' });
-    const b = await scanJson(ignored);
+    const b = await scanJson(ignored, ['.', '--respect-gitignore']);
     expect(rows(b.report)).toEqual([]);
     expect(b.code).toBe(0);
+    // without the flag, outside git, .gitignore is not applied: the directory ships its .env
+    expect(rows((await scanJson(ignored)).report)).toEqual(rows(a.report));
   });
 
   test('the compliant repository: .env is gitignored, .env.example holds placeholders', async () => {
@@ -569,7 +571,7 @@ describe.concurrent('practice/broad-scope-key', () => {
   });
 
   test('the text report names the narrower kind to use', async () => {
-    const run = await keyscan(fixtureCopy('broad-scope-key/violating'), ['.']);
+    const run = await keyscan(fixtureCopy('broad-scope-key/violating'), ['.', '--verbose']);
     expect(run.stdout).toContain('✗ broad-scope-key: replace the classic token with a fine-grained personal access token (github_pat_)');
     expect(run.stdout).toContain('✗ broad-scope-key: use a restricted key (rk_live_)');
     expect(run.stdout).toContain('✗ broad-scope-key: use a bot token (xoxb-)');
@@ -628,12 +630,12 @@ describe.concurrent('keyscan git: practice/leaked-in-history and practice/stale-
     const { report } = await scanJson(repo.root, ['git', '--max-key-age', '30']);
     const stale = report.findings.filter((f) => (f.practices ?? []).includes('practice/stale-key')).map((f) => f.file);
     expect(stale).toEqual(['config.py', 'worker.go']);
-    const run = await keyscan(repo.root, ['git', '--max-key-age', '30']);
+    const run = await keyscan(repo.root, ['git', '--max-key-age', '30', '--verbose']);
     expect(run.stdout).toMatch(/✗ stale-key: the key has been in the repository for 4[456] days \(over --max-key-age 30\)/);
   });
 
   test('the text report ends with all eight practices and their counts', async () => {
-    const run = await keyscan(repo.root, ['git']);
+    const run = await keyscan(repo.root, ['git', '--verbose']);
     expect(run.code).toBe(1);
     const block = run.stdout.slice(run.stdout.indexOf('\nPractices\n'));
     expect(block).toMatch(/^ {2}✗ hardcoded-key\s+.*\(5\)$/m);

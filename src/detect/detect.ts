@@ -9,6 +9,7 @@ import { fingerprintOf } from '../fingerprint.js';
 import { lineIndexAt, lineStarts, lineText, locate } from '../location.js';
 import { isPlaceholder } from './placeholder.js';
 import { buildPrefilter, type Prefilter } from './prefilter.js';
+import { maskedUrlAround } from './url-parts.js';
 
 /** How far before a keyword a match may start: a secret's name or prefix sits just before it. */
 const WINDOW_BEFORE = 192;
@@ -378,6 +379,7 @@ export function detect(fragment: Fragment, set: RuleSet, onAllowed?: () => void)
       fingerprint: fingerprintOf(rule.id, path, c.secret),
       practices: [],
       ...contextOf(rule, original, c),
+      ...maskedUrlAround(original, c.start, c.end),
     });
   }
   return findings;

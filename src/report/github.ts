@@ -2,6 +2,7 @@ import type { Finding, ScanResult, Severity } from '../types.js';
 import { commitOf } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { checkoutPath } from './paths.js';
+import { printable } from './printable.js';
 import { redact } from './redact.js';
 
 type Command = 'error' | 'warning' | 'notice';
@@ -29,7 +30,9 @@ function properties(f: Finding, opts: ReportOptions): string {
   // columns only on a one-line span (GitHub refuses them across lines); none on an empty one
   const columns = endLine === line && endColumn > column;
   const props: [string, string | number][] = [
-    ['file', checkoutPath(f.origin.path, opts.displayRoot)],
+    // the real name, newlines percent-encoded, so GitHub finds the file; other control characters
+    // escaped, as no file GitHub shows could be found by them anyway
+    ['file', checkoutPath(f.origin.path, opts.displayRoot).replace(/[^\r\n]+/g, printable)],
     ['line', line],
     ...(columns ? [['col', column] as [string, number]] : []),
     ['endLine', endLine],
@@ -40,13 +43,14 @@ function properties(f: Finding, opts: ReportOptions): string {
 }
 
 function message(f: Finding, opts: ReportOptions): string {
-  const what = f.kind === 'secret' ? redact(f.secret, opts) : f.evidence;
+  const what = f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : f.evidence;
   const lines = [`${what} (${f.ruleId})`, f.remediation];
   // hard-coding is in every secret's remediation already; the other practices get a line each
   if (f.kind === 'secret') for (const note of f.practices) if (note.id !== 'hardcoded-key') lines.push(`${note.id}: ${note.fix}`);
   const o = commitOf(f.origin);
   if (o) lines.push(`commit ${o.commit} by ${o.author} on ${o.date.slice(0, 10)}: ${o.message}`);
-  return lines.join('\n');
+  // each line shown as it is, but no control character from the scanned tree reaches the log
+  return lines.map(printable).join('\n');
 }
 
 /**

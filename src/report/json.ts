@@ -21,7 +21,7 @@ function record(f: Finding, opts: ReportOptions) {
     column: f.at.column,
     endLine: f.at.endLine,
     endColumn: f.at.endColumn,
-    secret: f.kind === 'secret' ? redact(f.secret, opts) : null,
+    secret: f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : null,
     ...(f.kind === 'practice' ? { evidence: f.evidence } : {}),
     fingerprint: f.fingerprint,
     remediation: f.remediation,

@@ -31,7 +31,7 @@ function attributes(attrs: Record<string, string | number>): string {
 function details(f: Finding, opts: ReportOptions, where: string): string {
   const lines = [
     `${f.severity.toUpperCase()} ${f.title} at ${where}:${f.at.line}:${f.at.column}`,
-    f.kind === 'secret' ? `secret: ${redact(f.secret, opts)}` : `evidence: ${f.evidence}`,
+    f.kind === 'secret' ? `secret: ${redact(f.secret, opts, f.maskedUrl)}` : `evidence: ${f.evidence}`,
     `rule: ${f.ruleId}`,
     `fix: ${f.remediation}`,
   ];
@@ -44,7 +44,7 @@ function details(f: Finding, opts: ReportOptions, where: string): string {
 
 function testcase(f: Finding, opts: ReportOptions): string {
   const where = displayPath(f.origin.path, opts.displayRoot);
-  const shown = f.kind === 'secret' ? redact(f.secret, opts) : f.evidence;
+  const shown = f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : f.evidence;
   const head = attributes({ name: `${f.ruleId} at ${where}:${f.at.line}`, classname: where, file: where, line: f.at.line });
   const failure = attributes({ message: `${f.title}: ${shown}`, type: f.ruleId });
   return `    <testcase${head}>\n      <failure${failure}>${details(f, opts, where)}</failure>\n    </testcase>`;

@@ -2,6 +2,7 @@ import type { Finding, ScanResult } from '../types.js';
 import { commitOf, SEVERITIES } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { displayPath } from './paths.js';
+import { printable } from './printable.js';
 import { redact } from './redact.js';
 import { suppressedText } from './suppressed.js';
 
@@ -52,11 +53,11 @@ function summaryLine(result: ScanResult): string {
 }
 
 function row(f: Finding, opts: ReportOptions): string {
-  const where = `${displayPath(f.origin.path, opts.displayRoot)}:${f.at.line}`;
-  const shown = f.kind === 'secret' ? redact(f.secret, opts) : f.evidence;
+  const where = `${printable(displayPath(f.origin.path, opts.displayRoot))}:${f.at.line}`;
+  const shown = f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : printable(f.evidence);
   const c = commitOf(f.origin);
   const commit = c ? ` (commit ${codeCell(c.commit.slice(0, 12))})` : '';
-  return `| ${escapeCell(f.severity)} | ${codeCell(where)}${commit} | ${codeCell(f.ruleId)} | ${escapeCell(f.title)} | ${codeCell(shown)} |`;
+  return `| ${escapeCell(f.severity)} | ${codeCell(where)}${commit} | ${codeCell(f.ruleId)} | ${escapeCell(printable(f.title))} | ${codeCell(shown)} |`;
 }
 
 /**

@@ -109,7 +109,7 @@ function resultProperties(f: Finding) {
 function message(f: Finding, opts: ReportOptions): string {
   switch (f.kind) {
     case 'secret':
-      return `${f.title}: ${redact(f.secret, opts)}`;
+      return `${f.title}: ${redact(f.secret, opts, f.maskedUrl)}`;
     case 'practice':
       return `${f.title}: ${f.evidence}`;
   }

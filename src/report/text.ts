@@ -3,6 +3,7 @@ import type { Finding, ScanResult, SecretFinding, Severity } from '../types.js';
 import { commitOf, SEVERITIES } from '../types.js';
 import type { ReportOptions } from './options.js';
 import { displayPath } from './paths.js';
+import { printable } from './printable.js';
 import { redact } from './redact.js';
 import { suppressedText } from './suppressed.js';
 
@@ -57,23 +58,101 @@ function liveBlock(result: ScanResult, c: Colors, opts: ReportOptions): string[]
   if (live.length === 0) return [];
   return [
     c.bold(c.red(`${live.length} LIVE ${live.length === 1 ? 'KEY' : 'KEYS'}: the provider accepted ${live.length === 1 ? 'it' : 'them'} just now. Revoke ${live.length === 1 ? 'it' : 'them'} first.`)),
-    ...live.map((f) => `  ${c.red('●')} ${displayPath(f.origin.path, opts.displayRoot)}:${f.at.line}:${f.at.column}  ${f.title}  ${redact(f.secret, opts)}${f.validation?.detail ? `  ${c.dim(f.validation.detail)}` : ''}`),
+    ...live.map((f) => `  ${c.red('●')} ${where(f, opts)}  ${printable(f.title)}  ${redact(f.secret, opts, f.maskedUrl)}${f.validation?.detail ? `  ${c.dim(printable(f.validation.detail))}` : ''}`),
     '',
   ];
 }
 
-function findingLines(f: Finding, c: Colors, opts: ReportOptions): string[] {
-  const where = `${f.at.line}:${f.at.column}`.padEnd(8);
-  const indent = ' '.repeat(10);
-  const shown = f.kind === 'secret' ? `  ${c.magenta(redact(f.secret, opts))}${validationTag(f, c)}` : `  ${c.cyan(f.evidence)}`;
-  const lines = [`  ${c.dim(where)} ${severityLabel(c, f.severity)} ${c.bold(f.title)}${shown}`];
+/** `path:line:col`, from where the user stands, with control characters escaped. */
+function where(f: Finding, opts: ReportOptions): string {
+  return `${printable(displayPath(f.origin.path, opts.displayRoot))}:${f.at.line}:${f.at.column}`;
+}
+
+/** On a terminal, words wrapped to its width, the lines after the first indented by `indent`. */
+function wrap(text: string, indent: number, columns: number | undefined): string {
+  const room = columns === undefined ? Infinity : columns - 1 - indent;
+  if (text.length <= room || room < 20) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+/** Cuts `text` to `max` characters, with an ellipsis. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return max <= 1 ? '…'.slice(0, Math.max(0, max)) : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * One finding, one line: `path:line:col  SEVERITY  title  key`. On a terminal the line fits its
+ * width: the title gives way first, then the path (from the left, keeping the file name).
+ */
+function findingLine(f: Finding, c: Colors, opts: ReportOptions): string {
+  let location = where(f, opts);
+  let title = printable(f.title);
+  const shown = f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : printable(f.evidence);
+  const inCommit = commitOf(f.origin);
+  const commit = inCommit ? `  ${inCommit.commit.slice(0, 12)}` : '';
+  const severity = f.severity.toUpperCase().padEnd(8);
+  const tag = f.kind === 'secret' ? validationTag(f, c) : '';
+  const tagWidth = f.kind === 'secret' ? plainValidationTag(f).length : 0;
+  if (opts.width !== undefined) {
+    const fixed = 2 + severity.length + 2 + 2 + shown.length + commit.length + tagWidth;
+    let room = opts.width - 1 - fixed - location.length;
+    if (title.length > room) title = cut(title, Math.max(12, room));
+    room = opts.width - 1 - fixed - title.length;
+    if (location.length > room) location = `…${location.slice(location.length - Math.max(room - 1, 16))}`;
+  }
+  const evidence = f.kind === 'secret' ? c.magenta(shown) : c.cyan(shown);
+  return `${location}  ${severityLabel(c, f.severity)}  ${c.bold(title)}  ${evidence}${c.yellow(commit)}${tag}`;
+}
+
+function plainValidationTag(f: SecretFinding): string {
+  return validationTag(f, pc.createColors(false));
+}
+
+/** --verbose: under each finding, its commit, rule and fix, and the practices it breaks. */
+function detailLines(f: Finding, c: Colors): string[] {
+  const indent = '    ';
+  const lines: string[] = [];
   const o = commitOf(f.origin);
-  if (o) lines.push(`${indent} ${c.yellow(`commit ${o.commit.slice(0, 12)}`)} ${c.dim('·')} ${o.author} <${o.email}> ${c.dim('·')} ${o.date.slice(0, 10)} ${c.dim('·')} ${o.message}`);
-  lines.push(`${indent} ${c.dim(f.ruleId)} ${c.dim('·')} ${f.remediation}`);
+  if (o)
+    lines.push(`${indent}${c.yellow(`commit ${o.commit.slice(0, 12)}`)} ${c.dim('·')} ${printable(o.author)} <${printable(o.email)}> ${c.dim('·')} ${o.date.slice(0, 10)} ${c.dim('·')} ${printable(o.message)}`);
+  lines.push(`${indent}${c.dim(f.ruleId)} ${c.dim('·')} ${printable(f.remediation)}`);
   // hard-coding is in every secret finding's remediation already; the other practices get a line each
   if (f.kind === 'secret')
-    for (const note of f.practices) if (note.id !== 'hardcoded-key') lines.push(`${indent} ${c.yellow(`✗ ${note.id}`)}: ${note.fix}`);
+    for (const note of f.practices) if (note.id !== 'hardcoded-key') lines.push(`${indent}${c.yellow(`✗ ${note.id}`)}: ${printable(note.fix)}`);
   return lines;
+}
+
+/**
+ * Each rule's fix once, and each practice a finding breaks, once: what the findings above need.
+ * A secret's remediation names its file ("In this file: …"); here it speaks of the rule.
+ */
+function howToFix(findings: readonly Finding[], c: Colors, terminalWidth: number | undefined): string[] {
+  const fixes = new Map<string, string>();
+  const notes = new Set<string>();
+  for (const f of findings) {
+    if (!fixes.has(f.ruleId)) fixes.set(f.ruleId, f.remediation.split(' In this file: ')[0]!);
+    // a practice's fix names the provider's header or narrower key: each distinct one once
+    if (f.kind === 'secret') for (const note of f.practices) if (note.id !== 'hardcoded-key') notes.add(`${note.id}\u0000${note.fix}`);
+  }
+  const noteRows = [...notes].map((n) => n.split('\u0000') as [string, string]);
+  const width = Math.max(...[...fixes.keys(), ...noteRows.map(([id]) => id)].map((k) => k.length));
+  const columns = terminalWidth;
+  return [
+    '',
+    c.bold('How to fix'),
+    ...[...fixes].map(([id, fix]) => `  ${c.dim(id.padEnd(width))}  ${wrap(printable(fix), width + 4, columns)}`),
+    ...noteRows.map(([id, fix]) => `  ${c.yellow(id.padEnd(width))}  ${wrap(printable(fix), width + 4, columns)}`),
+  ];
 }
 
 /** The guide at a glance: one line per practice, ✓ when nothing breaks it. */
@@ -129,19 +208,19 @@ function summary(result: ScanResult, c: Colors): string {
   return `${c.red(c.bold(`✗ ${plural(findings.length, 'finding')}`))} (${bySeverity}) in ${plural(files, 'file')} · ${scanned}${skipped}${suppressed}`;
 }
 
-/** Findings grouped by file, in the order they arrive (sorted by the scan). */
+/** Findings one line each, grouped by file (in the order the scan sorted them); the fixes once, at the end. */
 export function text(result: ScanResult, opts: ReportOptions): string {
   const c = pc.createColors(opts.color);
   const out: string[] = liveBlock(result, c, opts);
   let currentPath: string | undefined;
   for (const f of result.findings) {
-    if (f.origin.path !== currentPath) {
-      if (currentPath !== undefined) out.push('');
-      currentPath = f.origin.path;
-      out.push(c.underline(displayPath(currentPath, opts.displayRoot)));
-    }
-    out.push(...findingLines(f, c, opts));
+    // a blank line between files: a file's findings read as one block
+    if (currentPath !== undefined && f.origin.path !== currentPath) out.push('');
+    currentPath = f.origin.path;
+    out.push(findingLine(f, c, opts));
+    if (opts.verbose) out.push(...detailLines(f, c));
   }
+  if (!opts.verbose && result.findings.length > 0) out.push(...howToFix(result.findings, c, opts.width));
   if (result.mode === 'staged' && result.findings.length > 0) out.push(...stagedAdvice(c));
   if (result.mode !== 'staged' && result.practices.length > 0) out.push(...practiceLines(result, c).slice(out.length === 0 ? 1 : 0));
   if (out.length > 0) out.push('');

@@ -4,7 +4,7 @@ import { opendir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { Fragment, Skipped } from '../types.js';
 import { git } from './git.js';
-import { ALWAYS_SKIPPED_DIRS, isIgnored, readNamedLayer, type IgnoreLayer } from './ignore-rules.js';
+import { ALWAYS_SKIPPED_DIRS, gitIgnoreChain, isIgnored, readNamedLayer, type IgnoreLayer } from './ignore-rules.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 /** Git's own test for binary content: a NUL byte among the first 8 KiB. */
@@ -63,20 +63,39 @@ interface Layers {
   readonly git: readonly IgnoreLayer[];
   /** .keyscanignore: always honoured. */
   readonly keyscan: readonly IgnoreLayer[];
+  /** Whether .gitignore files below the root count (in a work tree, or with --respect-gitignore). */
+  readonly nestedGitignores: boolean;
+  /**
+   * Below a directory git ignores but walked for the files it tracks: as in git, no pattern can
+   * re-include an untracked file there.
+   */
+  readonly inIgnoredDir: boolean;
+}
+
+export interface WalkOptions {
+  /** Outside a git work tree, honour .gitignore files too (inside one, git's rules always apply). */
+  readonly respectGitignore?: boolean;
 }
 
 /**
- * Walks a directory depth-first, honouring nested .gitignore and .keyscanignore files as it
+ * Walks a directory depth-first, honouring git's ignore rules (every .gitignore from the top of
+ * the work tree down, .git/info/exclude, the user's excludes file) and .keyscanignore files as it
  * descends, so an ignored directory is never read; a file git tracks is scanned even where a
- * .gitignore added later ignores it. Dot-files are walked: that is where keys hide. Symbolic
- * links to files are followed; links to directories are not, which also rules out loops.
+ * .gitignore added later ignores it. The root itself is walked even if git ignores it: the user
+ * named it. Dot-files are walked: that is where keys hide. Symbolic links to files are followed;
+ * links to directories are not, which also rules out loops.
  */
-export async function* walkDirectory(root: string): AsyncGenerator<WalkEvent> {
-  const gitLayer = await readNamedLayer(root, '', [join(root, '.git', 'info', 'exclude'), '.gitignore']);
+export async function* walkDirectory(root: string, options: WalkOptions = {}): AsyncGenerator<WalkEvent> {
+  const chain = await gitIgnoreChain(root, options.respectGitignore ?? false);
   const keyscanLayer = await readNamedLayer(root, '', ['.keyscanignore']);
+  const tracked = chain.inWorkTree ? trackedBelow(root) : noneTracked;
+  const layers = { git: chain.layers, keyscan: keyscanLayer ? [keyscanLayer] : [], nestedGitignores: chain.inWorkTree || (options.respectGitignore ?? false), inIgnoredDir: false };
   const realRoot = await realpath(root, { encoding: 'buffer' });
-  yield* walkInto(root, '', { git: gitLayer ? [gitLayer] : [], keyscan: keyscanLayer ? [keyscanLayer] : [] }, trackedBelow(root), realRoot);
+  yield* walkInto(root, '', layers, tracked, realRoot);
 }
+
+const NONE_TRACKED: Tracked = { files: new Set(), dirs: new Set() };
+const noneTracked = (): Promise<Tracked> => Promise.resolve(NONE_TRACKED);
 
 /** A name read as bytes: its text when it is valid UTF-8, else the bytes (to open it) and an escaped text (to show it). */
 function nameOf(bytes: Buffer): { text: string; path: string | Buffer } {
@@ -105,7 +124,7 @@ function isInside(target: Buffer, root: Buffer): boolean {
 async function isSkipped(layers: Layers, rel: string, isDir: boolean, tracked: () => Promise<Tracked>): Promise<boolean> {
   const path = isDir ? `${rel}/` : rel;
   if (isIgnored(layers.keyscan, path)) return true;
-  if (!isIgnored(layers.git, path)) return false;
+  if (!layers.inIgnoredDir && !isIgnored(layers.git, path)) return false;
   const t = await tracked();
   return isDir ? !t.dirs.has(rel) : !t.files.has(rel);
 }
@@ -122,9 +141,14 @@ async function* walkInto(absDir: string | Buffer, relDir: string, layers: Layers
   const subdirs: { text: string; path: string | Buffer }[] = [];
   for await (const entry of dir) {
     const name = nameOf(entry.name as unknown as Buffer);
-    // .git is a file in worktrees and submodules: skipped whatever its type
-    if (ALWAYS_SKIPPED_DIRS.has(name.text)) continue;
     const rel = relDir === '' ? name.text : `${relDir}/${name.text}`;
+    // .git is a file in worktrees and submodules: skipped whatever its type
+    if (ALWAYS_SKIPPED_DIRS.has(name.text)) {
+      // installed dependencies are counted, once per directory (walking them would cost what skipping saves)
+      if (name.text === 'node_modules' && entry.isDirectory())
+        yield { kind: 'skipped', skipped: { path: rel, reason: 'dependencies', detail: 'installed dependencies, not walked' } };
+      continue;
+    }
     const abs = joinPath(absDir, name.path);
     if (entry.isDirectory()) {
       if (!(await isSkipped(layers, rel, true, tracked))) subdirs.push(name);
@@ -141,9 +165,10 @@ async function* walkInto(absDir: string | Buffer, relDir: string, layers: Layers
     const rel = relDir === '' ? name.text : `${relDir}/${name.text}`;
     const abs = joinPath(absDir, name.path);
     // ignore files below a directory whose name is not UTF-8 are not read (readNamedLayer takes a string)
-    const gitLayer = typeof abs === 'string' ? await readNamedLayer(abs, rel, ['.gitignore']) : undefined;
+    const gitLayer = typeof abs === 'string' && layers.nestedGitignores ? await readNamedLayer(abs, rel, ['.gitignore']) : undefined;
     const keyscanLayer = typeof abs === 'string' ? await readNamedLayer(abs, rel, ['.keyscanignore']) : undefined;
-    yield* walkInto(abs, rel, { git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked, realRoot);
+    const inIgnoredDir = layers.inIgnoredDir || isIgnored(layers.git, `${rel}/`);
+    yield* walkInto(abs, rel, { ...layers, inIgnoredDir, git: gitLayer ? [...layers.git, gitLayer] : layers.git, keyscan: keyscanLayer ? [...layers.keyscan, keyscanLayer] : layers.keyscan }, tracked, realRoot);
   }
 }
 
@@ -153,7 +178,7 @@ async function* walkInto(absDir: string | Buffer, relDir: string, layers: Layers
  */
 async function followLink(abs: string | Buffer, rel: string, realRoot: Buffer): Promise<WalkEvent> {
   try {
-    const target = await realpath(abs as string, { encoding: 'buffer' as BufferEncoding }) as unknown as Buffer;
+    const target = (await realpath(abs as string, { encoding: 'buffer' as BufferEncoding })) as unknown as Buffer;
     if (!isInside(target, realRoot)) return { kind: 'skipped', skipped: { path: rel, reason: 'symlink-outside', detail: 'link outside the scanned tree' } };
     const info = await stat(target);
     if (info.isFile()) return { kind: 'file', file: { abs: asPath(target), rel } };

@@ -1,13 +1,10 @@
-import { createRequire } from 'node:module';
-import type { Ignore } from 'ignore';
-
-const require = createRequire(import.meta.url);
-let ignoreFactory: typeof import('ignore') | undefined;
+import { compilePatterns, type PatternList } from './ignore-patterns.js';
 
 interface Layer {
   readonly dir: string;
   readonly file: string;
-  readonly matcher: Ignore;
+  /** Each pattern with its line number: the last one that matches decides, and is named. */
+  readonly lines: readonly { readonly line: number; readonly pattern: PatternList }[];
 }
 
 /** What ignored a path: `.keyscanignore line 4`, `src/.keyscanignore line 1`. */
@@ -25,7 +22,7 @@ export function createAttributedFilter(read: (rel: string) => Promise<string | u
     let layer = layers.get(dir);
     if (layer === undefined) {
       const file = dir === '' ? name : `${dir}/${name}`;
-      layer = read(file).then((text) => (text === undefined ? undefined : { dir, file, matcher: matcherOf(text) }));
+      layer = read(file).then((text) => (text === undefined ? undefined : { dir, file, lines: linesOf(text) }));
       layers.set(dir, layer);
     }
     return layer;
@@ -46,23 +43,26 @@ export function createAttributedFilter(read: (rel: string) => Promise<string | u
   };
 }
 
-function matcherOf(text: string): Ignore {
-  ignoreFactory ??= require('ignore') as typeof import('ignore');
-  const matcher = ignoreFactory({ allowRelativePaths: true });
-  // one pattern per line, marked with its line number, so a match names its line
+function linesOf(text: string): Layer['lines'] {
+  const out: { line: number; pattern: PatternList }[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() !== '' && !line.startsWith('#')) matcher.add({ pattern: line, mark: String(i + 1) });
+    if (line.trim() !== '' && !line.startsWith('#')) out.push({ line: i + 1, pattern: compilePatterns(line) });
   });
-  return matcher;
+  return out;
 }
 
+/** `rel` ends with `/` for a directory, as a walk would test it. */
 function verdict(layers: readonly Layer[], rel: string): IgnoredBy | undefined {
+  const isDir = rel.endsWith('/');
+  const path = isDir ? rel.slice(0, -1) : rel;
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i]!;
-    const local = layer.dir === '' ? rel : rel.slice(layer.dir.length + 1);
-    const result = layer.matcher.test(local);
-    if (result.ignored) return `${layer.file} line ${result.rule?.mark ?? '?'}`;
-    if (result.unignored) return undefined;
+    const local = layer.dir === '' ? path : path.slice(layer.dir.length + 1);
+    for (let j = layer.lines.length - 1; j >= 0; j--) {
+      const result = layer.lines[j]!.pattern.verdict(local, isDir);
+      if (result === 'ignored') return `${layer.file} line ${layer.lines[j]!.line}`;
+      if (result === 'unignored') return undefined;
+    }
   }
   return undefined;
 }
