@@ -8,7 +8,7 @@ import { KeyscanError } from '../errors.js';
 import { DEFAULT_CONFIG, effectiveRules, loadConfig } from '../rules/config.js';
 import { packageVersion } from '../version.js';
 import { checkApiBase, fetchAllPages } from './api.js';
-import { mergedHtml, mergedJson, mergedMarkdown, mergedSarif, mergeReports, type MergedReport, type RepoReport } from './merge.js';
+import { createMerger, mergedHtml, mergedJson, mergedMarkdown, mergedSarif, type MergedReport, type RepoReport } from './merge.js';
 import { fromGithub, fromGitlab, fromList, matrixOf, MAX_SHARDS, selectRepos, shardRepos, type Plan, type PlannedRepo } from './plan.js';
 import { scanShard } from './scan.js';
 
@@ -244,13 +244,17 @@ async function runMerge(argv: readonly string[], io: Io): Promise<ExitCode> {
   const failOn = ((values['fail-on'] as string | undefined) ?? 'any').toLowerCase();
   if (failOn !== 'any' && failOn !== 'none') fail(`--fail-on for org merge is any or none, not ${JSON.stringify(values['fail-on'])}`);
   const files = reportFiles(positionals, io.cwd);
-  const reports: RepoReport[] = [];
+  const merger = createMerger();
+  let read = 0;
   for (const file of files) {
     const report = readRepoReport(file);
     if (report === undefined) io.stderr(`keyscan: warning: ${file} is not a repository report of keyscan org scan; skipped\n`);
-    else reports.push(report);
+    else {
+      merger.add(report);
+      read++;
+    }
   }
-  const merged = mergeReports(reports, packageVersion());
+  const merged = merger.finish(packageVersion());
   for (const spec of (values.report as string[] | undefined) ?? []) {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1) fail(`--report takes FORMAT=FILE, not ${JSON.stringify(spec)}`);
@@ -259,7 +263,7 @@ async function runMerge(argv: readonly string[], io: Io): Promise<ExitCode> {
   const main = MERGED[mergeFormat((values.format as string | undefined) ?? 'json')](merged);
   if (values.output !== undefined) writeWhole(resolve(io.cwd, values.output as string), main);
   else io.stdout(main);
-  io.stderr(`keyscan org merge: ${reports.length} repository reports, ${merged.totals.findings} findings at ${merged.totals.locations} places\n`);
+  io.stderr(`keyscan org merge: ${read} repository reports, ${merged.totals.findings} findings at ${merged.totals.locations} places\n`);
   return failOn === 'any' && merged.totals.findings > 0 ? 1 : 0;
 }
 

@@ -67,18 +67,46 @@ function bump(into: Record<string, number>, key: string): void {
   into[key] = (into[key] ?? 0) + 1;
 }
 
+/** Folds repository reports in one at a time, so a report's parsed JSON can go as soon as it is read. */
+export interface Merger {
+  add(report: RepoReport): void;
+  finish(version: string): MergedReport;
+}
+
+type Head = Pick<RepoFinding, 'secretHash' | 'ruleId' | 'kind' | 'severity' | 'title' | 'provider' | 'secret' | 'remediation'>;
+
+export function createMerger(): Merger {
+  const byKey = new Map<string, { first: Head; locations: MergedLocation[] }>();
+  const repositories = new Set<string>();
+  return {
+    add(report) {
+      repositories.add(report.repository);
+      for (const f of report.findings) {
+        // practice findings have no key: they stay one per place
+        const key = f.kind === 'secret' ? `s:${f.secretHash}` : `p:${f.ruleId}:${report.repository}:${f.file}:${f.line}`;
+        const location: MergedLocation = { repository: report.repository, file: f.file, line: f.line, column: f.column, ...(f.commit ? { commit: f.commit } : {}) };
+        const entry = byKey.get(key);
+        if (entry) entry.locations.push(location);
+        else {
+          // only what the merged finding shows: not the whole record of the first place
+          const { secretHash, ruleId, kind, severity, title, provider, secret, remediation } = f;
+          byKey.set(key, { first: { secretHash, ruleId, kind, severity, title, provider, secret, remediation }, locations: [location] });
+        }
+      }
+    },
+    finish(version) {
+      return finishMerge(byKey, repositories.size, version);
+    },
+  };
+}
+
 export function mergeReports(reports: readonly RepoReport[], version: string): MergedReport {
-  const byKey = new Map<string, { first: RepoFinding; locations: MergedLocation[] }>();
-  for (const report of reports) {
-    for (const f of report.findings) {
-      // practice findings have no key: they stay one per place
-      const key = f.kind === 'secret' ? `s:${f.secretHash}` : `p:${f.ruleId}:${report.repository}:${f.file}:${f.line}`;
-      const location: MergedLocation = { repository: report.repository, file: f.file, line: f.line, column: f.column, ...(f.commit ? { commit: f.commit } : {}) };
-      const entry = byKey.get(key);
-      if (entry) entry.locations.push(location);
-      else byKey.set(key, { first: f, locations: [location] });
-    }
-  }
+  const merger = createMerger();
+  for (const report of reports) merger.add(report);
+  return merger.finish(version);
+}
+
+function finishMerge(byKey: ReadonlyMap<string, { first: Head; locations: MergedLocation[] }>, repositories: number, version: string): MergedReport {
   const findings: MergedFinding[] = [...byKey.values()].map(({ first, locations }) => ({
     secretHash: first.secretHash,
     ruleId: first.ruleId,
@@ -105,19 +133,32 @@ export function mergeReports(reports: readonly RepoReport[], version: string): M
     tool: 'keyscan',
     kind: 'org-report',
     version,
-    repositories: new Set(reports.map((r) => r.repository)).size,
+    repositories,
     findings,
     totals: { findings: findings.length, locations, byRepository, byProvider, bySeverity },
   };
 }
 
-/** Large reports are written compact: indentation would add a third to their size and memory. */
-function stringify(value: unknown, findings: number): string {
-  return `${findings > 10_000 ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`;
+/**
+ * A document whose one large array is written an element at a time: `shell` holds a placeholder
+ * string where the array goes. A large report is compact (indentation would add a third to its size
+ * and memory), and no object graph of the whole report exists at once.
+ */
+function writeLarge(shell: unknown, items: readonly unknown[], toItem: (item: never) => unknown): string {
+  const placeholder = '"__KEYSCAN_ITEMS__"';
+  const pretty = items.length <= 10_000;
+  const text = pretty ? JSON.stringify(shell, null, 2) : JSON.stringify(shell);
+  const at = text.indexOf(placeholder);
+  const parts = items.map((item) => JSON.stringify(toItem(item as never), null, pretty ? 2 : undefined));
+  return `${text.slice(0, at)}[${parts.join(',')}]${text.slice(at + placeholder.length)}\n`;
 }
 
 export function mergedJson(report: MergedReport): string {
-  return stringify(report, report.findings.length);
+  return writeLarge({ ...report, findings: '__KEYSCAN_ITEMS__' }, report.findings, (f: MergedFinding) => f);
+}
+
+function repositoriesOf(f: MergedFinding): string[] {
+  return [...new Set(f.locations.map((l) => l.repository))];
 }
 
 /** SARIF 2.1.0 with one run: a result per key, with every place as a location (`repository/file`). */
@@ -139,21 +180,24 @@ export function mergedSarif(report: MergedReport): string {
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: report.findings.map((f) => ({
-          ruleId: f.ruleId,
-          ruleIndex: index.get(f.ruleId)!,
-          level: SARIF_SEVERITY_LEVEL[f.severity] ?? 'warning',
-          message: { text: `${f.title}${f.secret ? `: ${f.secret}` : ''} (${f.locations.length} place${f.locations.length === 1 ? '' : 's'} in ${new Set(f.locations.map((l) => l.repository)).size} repositor${new Set(f.locations.map((l) => l.repository)).size === 1 ? 'y' : 'ies'})` },
-          locations: f.locations.map((l) => ({
-            physicalLocation: { artifactLocation: { uri: `${l.repository}/${l.file}`.split('/').map(encodeURIComponent).join('/') }, region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) } },
-          })),
-          partialFingerprints: { 'keyscan/secretHash/v1': f.secretHash },
-          properties: { severity: f.severity, provider: f.provider, repositories: [...new Set(f.locations.map((l) => l.repository))] },
-        })),
+        results: '__KEYSCAN_ITEMS__',
       },
     ],
   };
-  return stringify(log, report.findings.length);
+  return writeLarge(log, report.findings, (f: MergedFinding) => {
+    const repositories = repositoriesOf(f);
+    return {
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId)!,
+      level: SARIF_SEVERITY_LEVEL[f.severity] ?? 'warning',
+      message: { text: `${f.title}${f.secret ? `: ${f.secret}` : ''} (${f.locations.length} place${f.locations.length === 1 ? '' : 's'} in ${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'})` },
+      locations: f.locations.map((l) => ({
+        physicalLocation: { artifactLocation: { uri: `${l.repository}/${l.file}`.split('/').map(encodeURIComponent).join('/') }, region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) } },
+      })),
+      partialFingerprints: { 'keyscan/secretHash/v1': f.secretHash },
+      properties: { severity: f.severity, provider: f.provider, repositories },
+    };
+  });
 }
 
 function totalsLine(report: MergedReport): string {

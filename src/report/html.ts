@@ -116,7 +116,7 @@ export function htmlPage(page: HtmlPage): string {
   const select = (key: string, label: string, values: readonly string[]): string =>
     `<label>${label}<select data-filter="${key}"><option value="">all</option>${options(values)}</select></label>`;
   const fixes = [...page.fixes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, fix]) => `<dt id="fix-${escapeHtml(id)}"><code>${escapeHtml(id)}</code></dt><dd>${escapeHtml(fix)}</dd>`);
-  const practices = page.practices.map((p) => `<tr><td class="${p.violations === 0 ? 'ok' : 'bad'}">${p.violations === 0 ? '✓' : '✗'}</td><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.title)}</td><td>${p.violations}</td></tr>`);
+  const practices = page.practices.map((p) => `<tr><td class="${p.violations === 0 ? 'ok' : 'bad'}">${p.violations === 0 ? '&#10003;' : '&#10007;'}</td><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.title)}</td><td>${p.violations}</td></tr>`);
   return `<!doctype html>
 <html lang="en">
 <head>
