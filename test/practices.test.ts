@@ -224,7 +224,7 @@ describe.concurrent('practice/key-in-url', () => {
 
   test('for APIs that take the key only in the URL, the fix is what the provider documents, not a header', async () => {
     const dir = fixtureCopy('key-in-url/violating/literal');
-    const run = await keyscan(dir, ['.']);
+    const run = await keyscan(dir, ['.', '--verbose']);
     // maps.go and geocode.py call the Maps web services, which read the key from the query
     expect(run.stdout.match(/✗ key-in-url: Google Maps web services take the key in the URL: call them from your server with a key restricted to its IP addresses/g)).toHaveLength(2);
     const key = ['AIza', randomBody(35, 'b64url', 91)].join('');
@@ -232,7 +232,7 @@ describe.concurrent('practice/key-in-url', () => {
       'index.html': `<script async src="https://maps.googleapis.com/maps/api/js?key=${key}&callback=initMap"></script>\n`,
       'search.py': `requests.get("https://serpapi.com/search.json?engine=google&q=coffee&api_key=${randomBody(64, 'hex', 92)}")\n`,
     });
-    const text = (await keyscan(site, ['.'])).stdout;
+    const text = (await keyscan(site, ['.', '--verbose'])).stdout;
     expect(text).toContain('✗ key-in-url: the Maps JavaScript API takes its key only in the script URL: restrict the key to your sites (HTTP referrers)');
     expect(text).toContain('✗ key-in-url: this API takes the key only in the query string: call it from a server route that holds the key');
     expect(text).not.toContain('header instead of the URL');

@@ -1,6 +1,6 @@
 // keyscan org plan | scan | merge: an organisation scan split across a CI matrix. The CI system
 // schedules; keyscan plans the work, scans one shard, and merges the shards' reports.
-import { readdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Io, ExitCode } from '../cli.js';
@@ -45,10 +45,16 @@ function parse(argv: readonly string[], options: Flags): Parsed {
   }
 }
 
-function writeWhole(path: string, text: string): void {
+function writeWhole(path: string, text: string | readonly string[]): void {
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, text);
+    // pieces written one by one: a large report never becomes one string
+    const fd = openSync(temp, 'w');
+    try {
+      for (const piece of typeof text === 'string' ? [text] : text) writeSync(fd, piece);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, path);
   } catch (err) {
     throw new KeyscanError('IO', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
@@ -225,7 +231,7 @@ function readRepoReport(path: string): RepoReport | undefined {
   }
 }
 
-const MERGED: Record<MergeFormat, (r: MergedReport) => string> = { json: mergedJson, sarif: mergedSarif, markdown: mergedMarkdown, html: mergedHtml };
+const MERGED: Record<MergeFormat, (r: MergedReport) => string[]> = { json: mergedJson, sarif: mergedSarif, markdown: mergedMarkdown, html: mergedHtml };
 
 function mergeFormat(name: string): MergeFormat {
   const lower = name.toLowerCase();
@@ -262,7 +268,7 @@ async function runMerge(argv: readonly string[], io: Io): Promise<ExitCode> {
   }
   const main = MERGED[mergeFormat((values.format as string | undefined) ?? 'json')](merged);
   if (values.output !== undefined) writeWhole(resolve(io.cwd, values.output as string), main);
-  else io.stdout(main);
+  else for (const piece of main) io.stdout(piece);
   io.stderr(`keyscan org merge: ${read} repository reports, ${merged.totals.findings} findings at ${merged.totals.locations} places\n`);
   return failOn === 'any' && merged.totals.findings > 0 ? 1 : 0;
 }

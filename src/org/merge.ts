@@ -1,7 +1,7 @@
 // Shard reports into one: the same key (by its hash) found in several repositories is one finding
 // with every place it was found. Pure: reports in, merged report out; formats below.
 import { SARIF_SEVERITY_LEVEL } from './sarif-levels.js';
-import { htmlPage, type HtmlRow } from '../report/html.js';
+import { htmlChunks, type HtmlRow } from '../report/html.js';
 import { codeCell, escapeCell } from '../report/markdown.js';
 
 export interface RepoFinding {
@@ -144,16 +144,16 @@ function finishMerge(byKey: ReadonlyMap<string, { first: Head; locations: Merged
  * string where the array goes. A large report is compact (indentation would add a third to its size
  * and memory), and no object graph of the whole report exists at once.
  */
-function writeLarge(shell: unknown, items: readonly unknown[], toItem: (item: never) => unknown): string {
+function writeLarge(shell: unknown, items: readonly unknown[], toItem: (item: never) => unknown): string[] {
   const placeholder = '"__KEYSCAN_ITEMS__"';
   const pretty = items.length <= 10_000;
   const text = pretty ? JSON.stringify(shell, null, 2) : JSON.stringify(shell);
   const at = text.indexOf(placeholder);
-  const parts = items.map((item) => JSON.stringify(toItem(item as never), null, pretty ? 2 : undefined));
-  return `${text.slice(0, at)}[${parts.join(',')}]${text.slice(at + placeholder.length)}\n`;
+  const parts = items.map((item, i) => `${i === 0 ? '' : ','}${JSON.stringify(toItem(item as never), null, pretty ? 2 : undefined)}`);
+  return [`${text.slice(0, at)}[`, ...parts, `]${text.slice(at + placeholder.length)}\n`];
 }
 
-export function mergedJson(report: MergedReport): string {
+export function mergedJson(report: MergedReport): string[] {
   return writeLarge({ ...report, findings: '__KEYSCAN_ITEMS__' }, report.findings, (f: MergedFinding) => f);
 }
 
@@ -162,7 +162,7 @@ function repositoriesOf(f: MergedFinding): string[] {
 }
 
 /** SARIF 2.1.0 with one run: a result per key, with every place as a location (`repository/file`). */
-export function mergedSarif(report: MergedReport): string {
+export function mergedSarif(report: MergedReport): string[] {
   const ruleIds = [...new Set(report.findings.map((f) => f.ruleId))].sort();
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const first = new Map(report.findings.map((f) => [f.ruleId, f]));
@@ -205,7 +205,7 @@ function totalsLine(report: MergedReport): string {
   return `${report.totals.findings} keys and practices (${sev || 'none'}) at ${report.totals.locations} places in ${Object.keys(report.totals.byRepository).length} of ${report.repositories} repositories`;
 }
 
-export function mergedMarkdown(report: MergedReport): string {
+export function mergedMarkdown(report: MergedReport): string[] {
   const out = ['## keyscan organisation report', '', totalsLine(report), ''];
   if (report.findings.length > 0) {
     out.push('| Severity | Rule | Secret | Places |', '| --- | --- | --- | --- |');
@@ -218,14 +218,14 @@ export function mergedMarkdown(report: MergedReport): string {
     out.push('', '### By provider', '', '| Provider | Findings |', '| --- | ---: |');
     for (const [p, n] of Object.entries(report.totals.byProvider).sort(([, a], [, b]) => b - a)) out.push(`| ${escapeCell(p)} | ${n} |`);
   }
-  return `${out.join('\n')}\n`;
+  return [`${out.join('\n')}\n`];
 }
 
-export function mergedHtml(report: MergedReport): string {
+export function mergedHtml(report: MergedReport): string[] {
   const rows: HtmlRow[] = report.findings.flatMap((f) =>
     f.locations.map((l) => ({ severity: f.severity, provider: f.provider, repository: l.repository, file: l.file, line: l.line, ruleId: f.ruleId, title: f.title, shown: f.secret ?? '', commit: l.commit, group: f.secretHash })),
   );
   const fixes = new Map<string, string>();
   for (const f of report.findings) if (!fixes.has(f.ruleId)) fixes.set(f.ruleId, f.remediation);
-  return htmlPage({ heading: 'keyscan organisation report', summary: [totalsLine(report)], rows, fixes, practices: [], version: report.version });
+  return htmlChunks({ heading: 'keyscan organisation report', summary: [totalsLine(report)], rows, fixes, practices: [], version: report.version });
 }

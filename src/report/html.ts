@@ -88,8 +88,8 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 .ok{color:#1a7f37}.bad{color:#a40e26}
 `;
 
-/** A self-contained page: data in the table, no external script, style, font or image. */
-export function htmlPage(page: HtmlPage): string {
+/** The page as pieces in order (the table's rows one by one), so a large one can be written without one string of it all. */
+export function htmlChunks(page: HtmlPage): string[] {
   const withRepo = page.rows.some((r) => r.repository !== undefined);
   const head = [
     ['rank', 'Severity'],
@@ -117,7 +117,7 @@ export function htmlPage(page: HtmlPage): string {
     `<label>${label}<select data-filter="${key}"><option value="">all</option>${options(values)}</select></label>`;
   const fixes = [...page.fixes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, fix]) => `<dt id="fix-${escapeHtml(id)}"><code>${escapeHtml(id)}</code></dt><dd>${escapeHtml(fix)}</dd>`);
   const practices = page.practices.map((p) => `<tr><td class="${p.violations === 0 ? 'ok' : 'bad'}">${p.violations === 0 ? '&#10003;' : '&#10007;'}</td><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.title)}</td><td>${p.violations}</td></tr>`);
-  return `<!doctype html>
+  const top = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -142,7 +142,8 @@ ${withRepo ? select('repository', 'Repository', page.rows.map((r) => r.repositor
 <caption>Findings, one row per place; secrets redacted</caption>
 <thead><tr>${head.map(([key, label]) => `<th scope="col" data-key="${key}"><button type="button">${label}</button></th>`).join('')}</tr></thead>
 <tbody>
-${rows.join('\n')}
+`;
+  const bottom = `
 </tbody>
 </table>
 ${fixes.length > 0 ? `<h2>How to fix</h2>\n<dl>${fixes.join('')}</dl>` : ''}
@@ -153,6 +154,12 @@ ${practices.length > 0 ? `<h2>Practices</h2>\n<table id="practices"><caption>Key
 </body>
 </html>
 `;
+  return [top, ...rows.map((r) => `${r}\n`), bottom];
+}
+
+/** A self-contained page: data in the table, no external script, style, font or image. */
+export function htmlPage(page: HtmlPage): string {
+  return htmlChunks(page).join('');
 }
 
 function shownOf(f: Finding, opts: ReportOptions): string {

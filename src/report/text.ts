@@ -141,8 +141,9 @@ function howToFix(findings: readonly Finding[], c: Colors, terminalWidth: number
   const notes = new Set<string>();
   for (const f of findings) {
     if (!fixes.has(f.ruleId)) fixes.set(f.ruleId, f.remediation.split(' In this file: ')[0]!);
-    // a practice's fix names the provider's header or narrower key: each distinct one once
-    if (f.kind === 'secret') for (const note of f.practices) if (note.id !== 'hardcoded-key') notes.add(`${note.id}\u0000${note.fix}`);
+    // a practice's fix names the provider's header, narrower key or how this language reads the
+    // environment (hardcoded-key: read it with process.env.OPENAI_API_KEY): each distinct one once
+    if (f.kind === 'secret') for (const note of f.practices) notes.add(`${note.id}\u0000${note.fix}`);
   }
   const noteRows = [...notes].map((n) => n.split('\u0000') as [string, string]);
   const width = Math.max(...[...fixes.keys(), ...noteRows.map(([id]) => id)].map((k) => k.length));
