@@ -37,8 +37,11 @@ function loadRecheck(): Recheck {
   return recheck;
 }
 
-/** `{n,m}` with a large m (or none) becomes `*` or `+`: same ambiguity, a far smaller automaton. */
-export function looseBounds(source: string): string {
+/**
+ * Rewrites a regex source outside escapes and character classes: at each position `rewrite` may
+ * return a replacement and how many characters it stands for.
+ */
+function rewriteSyntax(source: string, rewrite: (rest: string) => readonly [string, number] | undefined): string {
   let out = '';
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
@@ -52,21 +55,27 @@ export function looseBounds(source: string): string {
     } else if (c === '[') {
       inClass = true;
       out += c;
-    } else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
-      if (m === null) {
-        out += c;
-        continue;
-      }
-      const low = Number(m[1]);
-      const high = m[2] === undefined ? low : m[3] === '' ? Infinity : Number(m[3]);
-      out += high > BOUND_KEPT ? (low === 0 ? '*' : '+') : m[0];
-      i += m[0].length - 1;
     } else {
-      out += c;
+      const replaced = rewrite(source.slice(i, i + 24));
+      if (replaced === undefined) out += c;
+      else {
+        out += replaced[0];
+        i += replaced[1] - 1;
+      }
     }
   }
   return out;
+}
+
+/** `{n,m}` with a large m (or none) becomes `*` or `+`: same ambiguity, a far smaller automaton. */
+export function looseBounds(source: string): string {
+  return rewriteSyntax(source, (rest) => {
+    const m = /^\{(\d+)(,(\d*))?\}/.exec(rest);
+    if (m === null) return undefined;
+    const low = Number(m[1]);
+    const high = m[2] === undefined ? low : m[3] === '' ? Infinity : Number(m[3]);
+    return [high > BOUND_KEPT ? (low === 0 ? '*' : '+') : m[0], m[0].length];
+  });
 }
 
 /**
@@ -74,28 +83,10 @@ export function looseBounds(source: string): string {
  * "unsupported"), and what backtracks inside one backtracks the same as a group.
  */
 export function openLookarounds(source: string): string {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      out += c + (source[i + 1] ?? '');
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-    } else if (c === '(' && /^\(\?(?:=|!|<=|<!)/.test(source.slice(i, i + 4))) {
-      const marker = /^\(\?(?:=|!|<=|<!)/.exec(source.slice(i, i + 4))![0];
-      out += '(?:';
-      i += marker.length - 1;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return rewriteSyntax(source, (rest) => {
+    const marker = /^\(\?(?:=|!|<=|<!)/.exec(rest)?.[0];
+    return marker === undefined ? undefined : ['(?:', marker.length];
+  });
 }
 
 function checkForm(form: string, flags: string, timeout: number): RegexVerdict {
