@@ -259,7 +259,10 @@ function warnAboutRepoEndpoints(scanRoot: string, io: Io): void {
   for (const name of REPO_CONFIG_FILES) {
     let text: string;
     try {
-      text = readFileSync(resolve(scanRoot, name), 'utf8');
+      // bounded, and never a FIFO: the file is the scanned repository's
+      const read = readRegularFile(resolve(scanRoot, name), 1024 * 1024);
+      if (read.kind !== 'read') continue;
+      text = read.buffer.toString('utf8');
     } catch {
       continue;
     }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from './bounded-read.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { git } from './git.js';
@@ -66,11 +66,16 @@ export function createPathFilter(root: string, names: readonly string[]): (rel: 
   };
 }
 
+/** An ignore file is a list of patterns: past this it is not honoured. */
+const MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024;
+
 export async function readNamedLayer(absDir: string, base: string, names: readonly string[]): Promise<IgnoreLayer | undefined> {
   const texts: string[] = [];
   for (const name of names) {
     try {
-      texts.push(await readFile(name.startsWith('/') ? name : `${absDir}/${name}`, 'utf8'));
+      // bounded, and only a regular file: an ignore file in a scanned tree may be a FIFO or /dev/zero
+      const read = readRegularFile(name.startsWith('/') ? name : `${absDir}/${name}`, MAX_IGNORE_FILE_BYTES);
+      if (read.kind === 'read') texts.push(read.buffer.toString('utf8'));
     } catch {
       // absent: nothing to honour
     }

@@ -135,3 +135,16 @@ describe('staged and committed files get the same size limit', () => {
     expect(extraMb).toBeLessThan(90);
   }, 60_000);
 });
+
+describe('settings files that would block', () => {
+  test('a FIFO named .gitignore, .keyscanignore or .gitleaksignore neither hangs the scan nor hides a key', async () => {
+    const repo = tempRepo({ 'README.md': '# app\n' }, { commit: 'initial' });
+    repo.write({ 'app.ts': `export const key = "${INSIDE_KEY}";\n` });
+    for (const name of ['.gitignore', '.keyscanignore', '.gitleaksignore']) execFileSync('mkfifo', [join(repo.root, name)]);
+    const started = Date.now();
+    const run = await runBuiltCli(['.', '--format', 'json', '--validate', '--validate-endpoint', 'openai=http://127.0.0.1:9', '--validate-timeout', '1'], { cwd: repo.root, env: cliEnv(), timeoutMs: 20_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.code).toBe(1);
+    expect(secretFiles(run)).toEqual(['app.ts']);
+  });
+});
