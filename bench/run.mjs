@@ -2,8 +2,9 @@
 // read floor (walking and reading the same files, scanning nothing), prints a table and warns
 // when a target is missed. `npm run bench` builds first.
 //   BENCH_MB=100     size of each tree in MB (MiB)       BENCH_RUNS=5   runs per measurement (median)
-//   BENCH_SEED=1     another seed, another tree          BENCH_PROFILE=1  then print the top self-time
-//   BENCH_RSS=proc   read peak RSS from /proc            functions of a --threads 0 scan of the dense tree
+//   BENCH_SEED=1     another seed, another tree          BENCH_PROFILE=1 (or --profile)  then print the time
+//   BENCH_RSS=proc   read peak RSS from /proc            per detect() stage and the top self-time functions
+//                                                        of a --threads 0 scan of the dense tree
 //   BENCH_COMMITS=10000  size of the generated history    BENCH_GIT=0   skip the hook and history part
 //   BENCH_ORG=0      skip the organisation-scan part (plan, merge, per-repository cost)
 import { existsSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { generateTree, MB } from './generate.mjs';
 import { gitBench } from './git.mjs';
 import { orgBench } from './org.mjs';
 import { median, rssMethod, timedRun } from './measure.mjs';
-import { formatSelfTimes, ruleIdsByRegex, selfTimes } from './profile-summary.mjs';
+import { formatSelfTimes, formatStageTimes, ruleIdsByRegex, selfTimes, stageTimes } from './profile-summary.mjs';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./read-floor.mjs', import.meta.url));
@@ -27,7 +28,7 @@ const PROFILE_TOP = 15;
 /** Load (1-minute average) per CPU above which other work on the machine skews the timings. */
 const BUSY_LOAD_PER_CPU = 0.5;
 
-function readSettings(env) {
+function readSettings(env, argv) {
   const number = (name, fallback) => {
     const value = Number(env[name] ?? fallback);
     if (!(value > 0)) throw new Error(`${name} must be a positive number, not ${JSON.stringify(env[name])}`);
@@ -37,7 +38,7 @@ function readSettings(env) {
     mb: number('BENCH_MB', 100),
     runs: Math.round(number('BENCH_RUNS', 5)),
     seed: Math.round(number('BENCH_SEED', 1)),
-    profile: env.BENCH_PROFILE !== undefined && env.BENCH_PROFILE !== '' && env.BENCH_PROFILE !== '0',
+    profile: argv.includes('--profile') || (env.BENCH_PROFILE !== undefined && env.BENCH_PROFILE !== '' && env.BENCH_PROFILE !== '0'),
     rss: rssMethod(env),
   };
 }
@@ -163,7 +164,8 @@ async function profileDense(dense, work) {
     okCodes: [0, 1],
   });
   const [file] = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
-  return selfTimes(JSON.parse(await readFile(join(dir, file), 'utf8')), await ruleIdsByRegex());
+  const profile = JSON.parse(await readFile(join(dir, file), 'utf8'));
+  return { stages: stageTimes(profile), functions: selfTimes(profile, await ruleIdsByRegex()) };
 }
 
 async function measureAll(realistic, dense, settings, work) {
@@ -206,7 +208,7 @@ function describeMachine() {
 }
 
 async function main() {
-  const settings = readSettings(process.env);
+  const settings = readSettings(process.env, process.argv.slice(2));
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm run bench does)`);
   const machine = describeMachine();
   const work = await mkdtemp(join(tmpdir(), 'keyscan-bench-'));
@@ -227,8 +229,11 @@ async function main() {
     if (process.env.BENCH_GIT !== '0') await gitBench(work, settings);
     if (process.env.BENCH_ORG !== '0') await orgBench(work, settings);
     if (settings.profile) {
-      console.log(`\nself time, keyscan --threads 0 on the dense tree (top ${PROFILE_TOP}):`);
-      console.log(formatSelfTimes(await profileDense(dense, work), PROFILE_TOP));
+      const profile = await profileDense(dense, work);
+      console.log('\ntime by stage of detect(), keyscan --threads 0 on the dense tree (a stage holds the regexes and helpers it calls):');
+      console.log(formatStageTimes(profile.stages));
+      console.log(`\nself time, same profile (top ${PROFILE_TOP}):`);
+      console.log(formatSelfTimes(profile.functions, PROFILE_TOP));
     }
   } finally {
     removeWork();
