@@ -122,6 +122,21 @@ describe('decode stage negatives', () => {
     expect(secrets(`${many}\nlast: ${b64(KEY)}\n`)).toEqual([]);
   });
 
+  test('a token longer than the limit is not decoded', () => {
+    const big = b64(`${'LOG_LEVEL=info\n'.repeat(1200)}OPENAI_API_KEY=${KEY}\n`);
+    expect(big.length).toBeGreaterThan(DECODE_LIMITS.tokenChars);
+    expect(secrets(`data: ${big}`)).toEqual([]);
+  });
+
+  test('a megabyte line of escapes and percent signs (a hostile minified file) stays cheap', () => {
+    const line = `"${'\\u0041'.repeat(100_000)}" ${'%41'.repeat(100_000)} ${'QUFB'.repeat(100_000)}`;
+    const started = performance.now();
+    const budget = { left: DECODE_LIMITS.tokens };
+    encodedTokens(line, budget);
+    expect(scan(line, 'vendor.min.js')).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   test('practice matches inside decoded text are not reported', () => {
     // built from pieces: the repo's own scan would flag the line as written
     const code = ['fetch(`https://api.example.com/v1?api_key=$', '{process.env.', 'API_KEY}`)'].join('');
