@@ -253,6 +253,11 @@ export function encodedTokens(text: string, budget: { left: number }, limits: De
   return out.sort((a, b) => a.start - b.start);
 }
 
+/** Whether `text` holds a token that decodes to text: rules chosen by the keywords of `text` alone would miss what it hides. */
+export function holdsEncodedText(text: string): boolean {
+  return encodedTokens(text, { left: DECODE_LIMITS.tokens }).length > 0;
+}
+
 interface Span {
   readonly start: number;
   readonly end: number;
