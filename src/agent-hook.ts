@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { holdsEncodedText } from './detect/decode.js';
 import { buildRuleSet } from './detect/detect.js';
 import { envVarFor } from './practices/apply.js';
 import { redact } from './report/redact.js';
@@ -29,7 +30,8 @@ const SMALL_EVENT_CHARS = 256 * 1024;
  */
 export function rulesFor(definitions: readonly RuleDefinition[], fields: readonly EventField[]): readonly RuleDefinition[] {
   const size = fields.reduce((n, f) => n + f.text.length, 0);
-  if (size > SMALL_EVENT_CHARS) return definitions;
+  // an encoded token hides the keywords of the key inside it (src/detect/decode.ts)
+  if (size > SMALL_EVENT_CHARS || fields.some((f) => holdsEncodedText(f.text))) return definitions;
   // toLowerCase folds more than ASCII, so it can only add candidates, never lose one
   const lower = fields.map((f) => f.text.toLowerCase()).join('\n');
   return definitions.filter((d) => d.keywords.some((k) => lower.includes(k.toLowerCase())));

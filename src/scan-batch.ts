@@ -1,4 +1,5 @@
 import { detect, type RuleSet } from './detect/detect.js';
+import { withDecodedFindings } from './detect/decode.js';
 import { Secret } from './secret.js';
 import { readRegularFile } from './sources/bounded-read.js';
 import { readFileFragment, type FileEntry, type ReadOutcome } from './sources/files.js';
@@ -77,8 +78,9 @@ function readArchive(file: FileEntry, kind: NonNullable<ReturnType<typeof archiv
 /** Source, detector and practice checks for one fragment. */
 export function findingsIn(fragment: Fragment, setup: ScanSetup, onAllowed?: () => void): Finding[] {
   // the guard's worker does not report inline-marker counts: with config regexes they go uncounted
+  // (it runs this function in its worker, so decoding happens there too)
   if (setup.guard) return setup.guard.findingsIn(fragment);
-  const found = detect(fragment, setup.set, onAllowed);
+  const found = withDecodedFindings(fragment, setup.set, detect(fragment, setup.set, onAllowed), onAllowed);
   return applyPractices(fragment, found, setup.rulesById, setup.practices);
 }
 

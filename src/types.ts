@@ -124,6 +124,11 @@ export interface PracticeNote {
 
 export type Finding = SecretFinding | PracticeFinding;
 
+/** How a key inside an encoded token was written (src/detect/decode.ts). */
+export type Encoding = 'base64' | 'base64url' | 'percent' | 'hex' | 'escapes';
+/** Outermost first: `base64>percent` is a percent-encoded key, base64-encoded again. */
+export type EncodingChain = Encoding | `${Encoding}>${Encoding}`;
+
 export interface SecretFinding {
   readonly kind: 'secret';
   readonly ruleId: string;
@@ -143,6 +148,8 @@ export interface SecretFinding {
   readonly context?: string;
   /** When the key is a URL's password: the URL with it masked (`postgres://app:****@db.internal`), for reports. */
   readonly maskedUrl?: string;
+  /** Set when the key was found by decoding: `at` is then the encoded token's place in the text. */
+  readonly encoding?: EncodingChain;
 }
 
 /** A practice broken without a key in clear: a key variable put into a URL, a public env prefix… */

@@ -125,6 +125,14 @@ describe.each(CASES)('$agent $fixture', ({ agent, fixture, withKey, clean }) => 
   });
 });
 
+test('a key a command carries base64-encoded is found too, though its keywords are not in the event', async () => {
+  const encoded = Buffer.from(`OPENAI_API_KEY=${KEY}\n`).toString('base64');
+  const { code, stdout } = await hook('claude-code', 'pre-tool-use-bash.json', encoded);
+  expect(code).toBe(0);
+  claudeDeny(parsed(stdout));
+  expect(stdout).not.toContain(encoded);
+});
+
 describe.each(['claude-code', 'codex', 'gemini-cli', 'cursor'])('%s malformed event', (agent) => {
   test('is let through with a warning on stderr and exit 0', async () => {
     const { code, stdout, stderr } = await hook(agent, 'malformed.json', KEY);

@@ -10,6 +10,8 @@ import { cargoLock, goSum, packageJson, packageLock, pnpmLock, poetryLock, requi
 import { envNameOf, negativeDecoys, placeDecoy, plantKeys, prefixOf } from './plants.mjs';
 import { createProject, render } from './project.mjs';
 import { createRandom } from './random.mjs';
+import { CACHE_DIR, realCodeStage } from './real-code.mjs';
+import { plantShapes } from './shapes.mjs';
 import { loadRules } from './rules.mjs';
 import { formatScore, score } from './score.mjs';
 import { buildRuleSet, detect } from '../../dist/detect/detect.js';
@@ -55,7 +57,9 @@ function buildTree(rules, rng) {
     if (prefix !== undefined) decoySpecs.push(...prefixDecoys(rule, example.secret.slice(0, prefix.length), example.secret.length, envNameOf(rule)));
   }
   const decoys = decoySpecs.map((d) => placeDecoy(project, d, dr)).filter((d) => d !== undefined);
-  return { project, ...planted, decoys };
+  // after the decoys, so the plants and decoys above stay where they were before shapes existed
+  const shaped = plantShapes(project, rules, rng.fork('shapes'), planted.used);
+  return { project, ...planted, plants: [...planted.plants, ...shaped.plants], problems: [...planted.problems, ...shaped.problems], decoys };
 }
 
 function lineOf(text, offset) {
@@ -74,7 +78,7 @@ async function writeTree(project, plants, root) {
   }
   for (const p of plants) {
     const text = texts.get(p.file);
-    const at = text.indexOf(p.secret);
+    const at = text.indexOf(p.locator ?? p.secret); // an encoded key is found where its encoding is
     if (at === -1) throw new Error(`generator bug: the key planted for ${p.ruleId} is not in ${p.file}: ${JSON.stringify(p.secret.slice(0, 60))} vs ${JSON.stringify(text.slice(Math.max(0, text.indexOf(p.secret.slice(0, 20)) - 20), text.indexOf(p.secret.slice(0, 20)) + 80))}`);
     p.line = lineOf(text, at);
   }
@@ -95,7 +99,7 @@ function runCli(nodePath, args) {
  * Builds the tree for `seed`, scans it with the built CLI and hands the figures to `log`, one block of
  * lines at a time. With `keep`, the tree, the ground truth and the report stay on disk.
  */
-export async function evaluate({ seed, keep, log, nodePath }) {
+export async function evaluate({ seed, keep, log, nodePath, real = true }) {
   const rules = loadRules();
   const started = Date.now();
   const { project, plants, problems, mutation, decoys } = buildTree(rules, createRandom(seed));
@@ -126,6 +130,16 @@ export async function evaluate({ seed, keep, log, nodePath }) {
     for (const p of problems) log(`not planted: ${p}`);
     log('');
     log(formatScore(s, plants));
+    log(`\nrecall by shape (one prefixed key per rule, the shapes in turn)`);
+    for (const shape of [...new Set(plants.filter((p) => p.context.startsWith('shape ')).map((p) => p.context))]) {
+      const mine = plants.filter((p) => p.context === shape);
+      log(`  ${shape.slice(6).padEnd(14)} ${`${mine.filter((p) => p.foundBy.length > 0).length}/${mine.length}`.padStart(7)}`);
+    }
+    let realCode;
+    if (real) realCode = await realCodeStage({ log, nodePath, cli: CLI });
+    else log(`\nreal-code stage skipped (EVAL_REAL=0); packages are cached in ${CACHE_DIR}`);
+    const perMb = realCode === undefined ? 'not measured' : `${realCode.perMb.toFixed(3)} on ${realCode.mb.toFixed(1)} MB of published packages`;
+    log(`\nin short: recall ${(100 * s.recall).toFixed(1)} %, precision ${(100 * s.precision).toFixed(1)} %, false alarms per MB ${perMb}`);
     if (keep) log(`\ntree: ${tree}\nground truth: ${join(out, 'truth.json')}\nreport: ${reportPath}`);
   } finally {
     if (!keep) {

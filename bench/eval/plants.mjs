@@ -182,7 +182,7 @@ function pickNaturalKinds(rng, n) {
 
 /**
  * Plants every rule's keys. Returns the plants ({ file, block, ruleId, provider, secret, context }),
- * the mutation statistics and the problems met (rules with no usable example, no path they run on).
+ * the mutation statistics, the keys used and the problems met (rules with no usable example, no path they run on).
  * `findingsIn(text)` is keyscan's own verdict on an example text: other keys the example carries
  * (an access key id next to its secret) are renewed and planted too, for the rule that reports them.
  */
@@ -277,7 +277,7 @@ export function plantKeys(project, rules, rng, findingsIn) {
       plants.push({ file: file.path, block, ruleId: rule.id, provider: rule.provider, secret: key, context: `natural ${naturalKind}` });
     });
   }
-  return { plants, problems, mutation };
+  return { plants, problems, mutation, used };
 }
 
 /** Places each rule negative as it is, in a docs or code file of its language. */

@@ -23,6 +23,7 @@ function record(f: Finding, opts: ReportOptions) {
     endColumn: f.at.endColumn,
     secret: f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : null,
     ...(f.kind === 'practice' ? { evidence: f.evidence } : {}),
+    ...(f.kind === 'secret' && f.encoding !== undefined ? { encoding: f.encoding } : {}),
     fingerprint: f.fingerprint,
     remediation: f.remediation,
     ...(f.kind === 'secret' ? { practices: f.practices.map((p) => `practice/${p.id}`) } : {}),

@@ -102,6 +102,7 @@ function resultProperties(f: Finding) {
     remediation: f.remediation,
     ...(f.kind === 'secret' ? { practices: f.practices.map((p) => `practice/${p.id}`) } : {}),
     ...(f.kind === 'secret' && f.validation ? { validation: f.validation } : {}),
+    ...(f.kind === 'secret' && f.encoding !== undefined ? { encoding: f.encoding } : {}),
     ...(o ? { commit: o.commit, author: o.author, email: o.email, date: o.date, commitMessage: o.message } : {}),
   };
 }

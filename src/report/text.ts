@@ -97,7 +97,8 @@ function cut(text: string, max: number): string {
 function findingLine(f: Finding, c: Colors, opts: ReportOptions): string {
   let location = where(f, opts);
   let title = printable(f.title);
-  const shown = f.kind === 'secret' ? redact(f.secret, opts, f.maskedUrl) : printable(f.evidence);
+  const encoded = f.kind === 'secret' && f.encoding !== undefined ? ` (${f.encoding})` : ''; // found by decoding the token there
+  const shown = f.kind === 'secret' ? `${redact(f.secret, opts, f.maskedUrl)}${encoded}` : printable(f.evidence);
   const inCommit = commitOf(f.origin);
   const commit = inCommit ? `  ${inCommit.commit.slice(0, 12)}` : '';
   const severity = f.severity.toUpperCase().padEnd(8);
