@@ -22,12 +22,29 @@ const WHY: Readonly<Record<string, string>> = {
  * written directly: renaming over it would replace the device. Errors are one KeyscanError line
  * naming `what` and the path as the user gave it.
  */
-export async function writeFileAtomic(path: string, text: string, what: string, shown: string = path): Promise<void> {
+/** Pieces are gathered into writes of about this size: a report of 100,000 rows is not 100,000 writes. */
+const WRITE_BYTES = 1 << 20;
+
+async function writePieces(write: (chunk: string) => Promise<unknown>, text: string | readonly string[]): Promise<void> {
+  if (typeof text === 'string') return void (await write(text));
+  let chunk = '';
+  for (const piece of text) {
+    chunk += piece;
+    if (chunk.length >= WRITE_BYTES) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk !== '') await write(chunk);
+}
+
+/** `text` may be pieces in order (a large report), written without joining them into one string. */
+export async function writeFileAtomic(path: string, text: string | readonly string[], what: string, shown: string = path): Promise<void> {
   try {
     const info = await stat(path).catch(() => undefined);
     if (info !== undefined && !info.isFile()) {
       if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      await writeFile(path, text);
+      await writeFile(path, typeof text === 'string' ? text : text.join(''));
       return;
     }
     const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -39,12 +56,12 @@ export async function writeFileAtomic(path: string, text: string, what: string, 
       // a writable file in a directory the user may not write to: it can only be rewritten in place
       const code = (err as NodeJS.ErrnoException).code;
       if (info === undefined || (code !== 'EACCES' && code !== 'EPERM')) throw err;
-      await writeFile(path, text);
+      await writeFile(path, typeof text === 'string' ? text : text.join(''));
       return;
     }
     try {
       try {
-        await handle.writeFile(text);
+        await writePieces((chunk) => handle!.write(chunk), text);
         await handle.sync();
       } finally {
         await handle.close();

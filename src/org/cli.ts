@@ -1,6 +1,7 @@
 // keyscan org plan | scan | merge: an organisation scan split across a CI matrix. The CI system
 // schedules; keyscan plans the work, scans one shard, and merges the shards' reports.
-import { closeSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Io, ExitCode } from '../cli.js';
@@ -42,22 +43,6 @@ function parse(argv: readonly string[], options: Flags): Parsed {
     return parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } }, allowPositionals: true, strict: true }) as Parsed;
   } catch (err) {
     return fail((err as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
-  }
-}
-
-function writeWhole(path: string, text: string | readonly string[]): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    // pieces written one by one: a large report never becomes one string
-    const fd = openSync(temp, 'w');
-    try {
-      for (const piece of typeof text === 'string' ? [text] : text) writeSync(fd, piece);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (err) {
-    throw new KeyscanError('IO', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
 }
 
@@ -135,7 +120,7 @@ async function runPlan(argv: readonly string[], io: Io): Promise<ExitCode> {
   });
   const plan = shardRepos(selected, shards, source);
   const out = resolve(io.cwd, (values.output as string | undefined) ?? 'plan.json');
-  writeWhole(out, `${JSON.stringify(plan, null, 2)}\n`);
+  await writeFileAtomic(out, `${JSON.stringify(plan, null, 2)}\n`, 'plan');
   io.stderr(`keyscan org plan: ${selected.length} of ${repos.length} repositories in ${plan.shards.length} shard${plan.shards.length === 1 ? '' : 's'}, written to ${values.output ?? 'plan.json'}\n`);
   io.stdout(`${JSON.stringify(matrixOf(plan))}\n`);
   return 0;
@@ -264,10 +249,10 @@ async function runMerge(argv: readonly string[], io: Io): Promise<ExitCode> {
   for (const spec of (values.report as string[] | undefined) ?? []) {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1) fail(`--report takes FORMAT=FILE, not ${JSON.stringify(spec)}`);
-    writeWhole(resolve(io.cwd, spec.slice(eq + 1)), MERGED[mergeFormat(spec.slice(0, eq))](merged));
+    await writeFileAtomic(resolve(io.cwd, spec.slice(eq + 1)), MERGED[mergeFormat(spec.slice(0, eq))](merged), 'report');
   }
   const main = MERGED[mergeFormat((values.format as string | undefined) ?? 'json')](merged);
-  if (values.output !== undefined) writeWhole(resolve(io.cwd, values.output as string), main);
+  if (values.output !== undefined) await writeFileAtomic(resolve(io.cwd, values.output as string), main, 'report');
   else for (const piece of main) io.stdout(piece);
   io.stderr(`keyscan org merge: ${read} repository reports, ${merged.totals.findings} findings at ${merged.totals.locations} places\n`);
   return failOn === 'any' && merged.totals.findings > 0 ? 1 : 0;

@@ -1,6 +1,7 @@
 // One shard of an organisation scan: clone each repository, scan it, write its report, remove the
 // clone. A state file makes a re-run skip what is done; a failed clone is recorded, not fatal.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyscanError } from '../errors.js';
@@ -44,12 +45,6 @@ export interface ShardScanRequest {
 /** A file name for a repository's report: readable, and no two names give the same one. */
 export function reportFileName(name: string): string {
   return `${name.replace(/[^A-Za-z0-9._-]/g, (ch) => (ch === '/' ? '__' : `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}`))}.json`;
-}
-
-function writeWhole(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
 }
 
 function readState(path: string, shard: number): ShardState {
@@ -105,7 +100,7 @@ export async function scanShard(request: ShardScanRequest): Promise<ShardState> 
             const found = result.findings[i]!;
             return { repository: repo.name, ...f, secretHash: found.kind === 'secret' ? hashSecret(found.secret.reveal()) : hashSecret(`${found.ruleId}:${found.evidence}`) };
           });
-          writeWhole(join(request.outDir, reportFileName(repo.name)), `${JSON.stringify({ ...report, repository: repo.name, cloneUrl: repo.cloneUrl, findings }, null, 2)}\n`);
+          await writeFileAtomic(join(request.outDir, reportFileName(repo.name)), `${JSON.stringify({ ...report, repository: repo.name, cloneUrl: repo.cloneUrl, findings }, null, 2)}\n`, 'repository report');
           entry = { status: 'done', findings: findings.length, cloneMs, scanMs: Math.round(performance.now() - started) - cloneMs };
         } catch (err) {
           entry = { status: 'failed', findings: 0, cloneMs, scanMs: Math.round(performance.now() - started) - cloneMs, reason: `scan failed: ${(err as Error).message.split('\n')[0]}` };
@@ -113,7 +108,7 @@ export async function scanShard(request: ShardScanRequest): Promise<ShardState> 
       }
       rmSync(dir, { recursive: true, force: true });
       state.repos[repo.name] = entry;
-      writeWhole(statePath, `${JSON.stringify(state, null, 2)}\n`);
+      await writeFileAtomic(statePath, `${JSON.stringify(state, null, 2)}\n`, 'state file');
       request.onRepo?.(repo.name, entry, false);
     }
   } finally {

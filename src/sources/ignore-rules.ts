@@ -37,35 +37,6 @@ export function isIgnored(layers: readonly IgnoreLayer[], rel: string): boolean 
   return false;
 }
 
-/**
- * A filter for paths that do not come from a walk (staged files, files in commits): applies the
- * named ignore files of every directory on the path, as the walk would, reading each directory's
- * files once.
- */
-export function createPathFilter(root: string, names: readonly string[]): (rel: string) => Promise<boolean> {
-  const layers = new Map<string, Promise<IgnoreLayer | undefined>>();
-  const layerOf = (dir: string): Promise<IgnoreLayer | undefined> => {
-    let layer = layers.get(dir);
-    if (layer === undefined) {
-      layer = readNamedLayer(dir === '' ? root : `${root}/${dir}`, dir, names);
-      layers.set(dir, layer);
-    }
-    return layer;
-  };
-  return async (rel) => {
-    const parts = rel.split('/');
-    const found: IgnoreLayer[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      const layer = await layerOf(dir);
-      if (layer) found.push(layer);
-      // an ignored directory hides everything below it, as in a walk
-      if (i > 0 && isIgnored(found, `${dir}/`)) return true;
-    }
-    return isIgnored(found, rel);
-  };
-}
-
 /** An ignore file is a list of patterns: past this it is not honoured. */
 const MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024;
 
