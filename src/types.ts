@@ -85,6 +85,8 @@ export interface Rule {
   readonly windowAfter: number;
   /** Anchored rules try their (sticky) regex once per identifier or line holding a keyword hit. */
   readonly anchor: 'identifier' | 'line' | undefined;
+  /** Must match (sticky) at a keyword hit's end for the rule to run for that hit (RuleDefinition.follows). */
+  readonly follows: RegExp | undefined;
   readonly allowlist: RuleAllowlist;
   readonly examples: readonly RuleExample[];
   readonly negatives: readonly string[];

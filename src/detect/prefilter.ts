@@ -4,11 +4,32 @@
  */
 export interface Prefilter {
   readonly keywords: readonly string[];
-  /** Calls `onHit(keywordIndex, endOffset)` for every occurrence, in order of end offset. */
-  scan(text: string, onHit: (keyword: number, end: number) => void): void;
+  /**
+   * Appends [keywordIndex, endOffset] to `out` for every occurrence, in order of end offset.
+   * Pairs into one flat array, not a callback per hit: the hot loop stays one function.
+   */
+  scan(text: string, out: number[]): void;
 }
 
-export function buildPrefilter(keywords: readonly string[]): Prefilter {
+/**
+ * The automaton as plain data (typed arrays), so a build can store it and a start-up can load it
+ * instead of building it.
+ */
+export interface PrefilterTables {
+  /** Character class of each ASCII code (upper case folded to lower); 0 for any character no keyword uses. */
+  readonly classOf: Uint8Array;
+  readonly classes: number;
+  /**
+   * Transitions, indexed by state * classes + class. Each entry is (next state * classes) << 1,
+   * plus 1 when the next state ends a keyword: the hot loop reads one entry per character and
+   * never a second table unless a keyword ended.
+   */
+  readonly next: Int32Array;
+  /** Per state, the keywords it ends (longest first is not promised; order of the failure chain). */
+  readonly ends: readonly (readonly number[])[];
+}
+
+export function buildPrefilterTables(keywords: readonly string[]): PrefilterTables {
   // Character classes: 0 for every character no keyword uses, so the table stays small.
   const classOf = new Uint8Array(128);
   let classes = 1;
@@ -46,13 +67,14 @@ export function buildPrefilter(keywords: readonly string[]): Prefilter {
 
   // Breadth-first: failure links, then a full transition table (a DFA), so the scan never backtracks.
   const states = children.length;
+  if (states * classes * 2 >= 2 ** 31) throw new Error('too many keyword states');
   const delta = new Int32Array(states * classes);
   const fail = new Int32Array(states);
   const queue: number[] = [];
   for (let cls = 1; cls < classes; cls++) {
     const next = children[0]!.get(cls);
     if (next !== undefined) {
-      delta[cls] = next * classes;
+      delta[cls] = next;
       queue.push(next);
     }
   }
@@ -63,38 +85,38 @@ export function buildPrefilter(keywords: readonly string[]): Prefilter {
     for (let cls = 1; cls < classes; cls++) {
       const next = children[state]!.get(cls);
       if (next !== undefined) {
-        fail[next] = delta[f * classes + cls]! / classes;
-        delta[state * classes + cls] = next * classes;
+        fail[next] = delta[f * classes + cls]!;
+        delta[state * classes + cls] = next;
         queue.push(next);
       } else {
         delta[state * classes + cls] = delta[f * classes + cls]!;
       }
     }
   }
-  // Indexed by state * classes, the form the scan loop carries, to save a multiply per character;
-  // a typed array, since a holey JS array that large drops to slow dictionary mode.
-  const emitOf = new Int32Array(states * classes);
-  const emitLists: (readonly number[])[] = [[]];
-  for (let s = 0; s < states; s++)
-    if (outputs[s]!.length > 0) {
-      emitOf[s * classes] = emitLists.length;
-      emitLists.push(outputs[s]!);
-    }
+  const next = new Int32Array(states * classes);
+  for (let i = 0; i < next.length; i++) {
+    const to = delta[i]!;
+    next[i] = ((to * classes) << 1) | (outputs[to]!.length > 0 ? 1 : 0);
+  }
+  return { classOf, classes, next, ends: outputs };
+}
 
+export function buildPrefilter(keywords: readonly string[], tables: PrefilterTables = buildPrefilterTables(keywords)): Prefilter {
+  const { classes, next, ends } = tables;
+  // Every UTF-16 code unit has a class (0 beyond ASCII): no range test in the loop.
+  const classOf = new Uint8Array(65536);
+  classOf.set(tables.classOf);
   return {
     keywords,
-    scan(text, onHit) {
+    scan(text, out) {
       let state = 0;
       const n = text.length;
       for (let i = 0; i < n; i++) {
-        const code = text.charCodeAt(i);
-        state = delta[state + (code < 128 ? classOf[code]! : 0)]!;
-        if (state !== 0) {
-          const e = emitOf[state]!;
-          if (e !== 0) {
-            const hit = emitLists[e]!;
-            for (let k = 0; k < hit.length; k++) onHit(hit[k]!, i + 1);
-          }
+        const entry = next[state + classOf[text.charCodeAt(i)]!]!;
+        state = entry >> 1;
+        if ((entry & 1) !== 0) {
+          const hit = ends[state / classes]!;
+          for (let k = 0; k < hit.length; k++) out.push(hit[k]!, i + 1);
         }
       }
     },

@@ -18,6 +18,12 @@ export interface WindowScratch {
   readonly isTouched: Uint8Array;
   /** Keyword hits of this fragment as [keyword, end] pairs. */
   readonly hits: number[];
+  /**
+   * Per `follows` check, the hit it was last tried at, signed by its verdict (+ passed, - failed),
+   * counted across fragments (`checked`), so rules sharing a check try it once per hit.
+   */
+  readonly followsVerdict: Float64Array;
+  checked: number;
 }
 
 export interface RuleSet {
@@ -27,6 +33,9 @@ export interface RuleSet {
   /** Gates of anchored rules (src/detect/gate.ts), one per distinct source; `gateOf[rule]` is -1 for none (or one unshared). */
   readonly gates: readonly RegExp[];
   readonly gateOf: Int32Array;
+  /** `follows` checks (RuleDefinition.follows), one per distinct source; `followsOf[rule]` is -1 for none. */
+  readonly follows: readonly RegExp[];
+  readonly followsOf: Int32Array;
   /** Scratch space reused across fragments; detect() is synchronous, so one set is never shared. */
   readonly scratch: WindowScratch;
 }
@@ -82,12 +91,28 @@ export function buildRuleSet(rules: readonly Rule[]): RuleSet {
   gateOf.forEach((g, r) => {
     if (g >= 0 && users[g]! < 2) gateOf[r] = -1;
   });
+  const follows: RegExp[] = [];
+  const followsIndex = new Map<string, number>();
+  const followsOf = new Int32Array(rules.length).fill(-1);
+  rules.forEach((rule, r) => {
+    if (rule.follows === undefined) return;
+    const key = `${rule.follows.flags}/${rule.follows.source}`;
+    let f = followsIndex.get(key);
+    if (f === undefined) {
+      f = follows.length;
+      followsIndex.set(key, f);
+      follows.push(rule.follows);
+    }
+    followsOf[r] = f;
+  });
   return {
     rules,
     prefilter: buildPrefilter(keywords),
     plans,
     gates,
     gateOf,
-    scratch: { windows: rules.map(() => []), touched: [], isTouched: new Uint8Array(rules.length), hits: [] },
+    follows,
+    followsOf,
+    scratch: { windows: rules.map(() => []), touched: [], isTouched: new Uint8Array(rules.length), hits: [], followsVerdict: new Float64Array(follows.length), checked: 0 },
   };
 }

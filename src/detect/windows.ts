@@ -13,9 +13,7 @@ const ANCHOR_REACH_LINE = 512;
  */
 export function keywordHits(text: string, prefilter: Prefilter, hits: number[]): number[] {
   hits.length = 0;
-  prefilter.scan(text, (k, end) => {
-    hits.push(k, end);
-  });
+  prefilter.scan(text, hits);
   return hits;
 }
 
@@ -30,6 +28,18 @@ function identifierStart(text: string, at: number): number {
   let i = at;
   for (const limit = Math.max(0, at - ANCHOR_REACH_IDENTIFIER); i > limit && isNameChar(text.charCodeAt(i - 1)); ) i--;
   return i;
+}
+
+/** Whether `follows` check `f` matches at a hit's end; each check runs once per hit (`hit` numbers it). */
+function followsHolds(follows: readonly RegExp[], verdict: Float64Array, f: number, text: string, end: number, hit: number): boolean {
+  const v = verdict[f]!;
+  if (v === hit) return true;
+  if (v === -hit) return false;
+  const check = follows[f]!;
+  check.lastIndex = end;
+  const ok = check.test(text);
+  verdict[f] = ok ? hit : -hit;
+  return ok;
 }
 
 function lineStart(text: string, at: number): number {
@@ -72,19 +82,32 @@ export function windowsAround(text: string, hits: readonly number[], set: RuleSe
     return currentLineStart;
   };
 
+  const { follows, followsOf } = set;
+  const verdict = set.scratch.followsVerdict;
   for (let h = 0; h < hits.length; h += 2) {
     const plan = plans[hits[h]!]!;
     const end = hits[h + 1]!;
     const kwStart = end - plan.length;
+    // this hit's number, unique across fragments: a follows verdict stored under it is this hit's
+    const hit = ++set.scratch.checked;
     if (plan.byIdentifier.length > 0) {
-      const at = identifierStart(text, kwStart);
-      for (const r of plan.byIdentifier) pushAnchor(r, at);
+      let at = -1;
+      for (const r of plan.byIdentifier) {
+        if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, hit)) continue;
+        if (at < 0) at = identifierStart(text, kwStart);
+        pushAnchor(r, at);
+      }
     }
     if (plan.byLine.length > 0) {
-      const at = lineStartOf(kwStart);
-      for (const r of plan.byLine) pushAnchor(r, at);
+      let at = -1;
+      for (const r of plan.byLine) {
+        if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, hit)) continue;
+        if (at < 0) at = lineStartOf(kwStart);
+        pushAnchor(r, at);
+      }
     }
     for (const r of plan.byWindow) {
+      if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, hit)) continue;
       const list = touch(r);
       const start = Math.max(0, kwStart - WINDOW_BEFORE);
       const stop = Math.min(n, end + rules[r]!.windowAfter);

@@ -59,6 +59,7 @@ export function compileRule(def: RuleDefinition): Rule {
     checksum: def.checksum,
     windowAfter: def.window ?? DEFAULT_WINDOW,
     anchor: def.anchor,
+    follows: def.follows === undefined ? undefined : compileRegex(def.follows, 'y', `${where}: follows`),
     allowlist: {
       regexes: (allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: allowlist.regexes[${i}]`)),
       regexTarget: allow?.regexTarget ?? 'secret',

@@ -263,7 +263,7 @@ export function loadConfig(path: string, shown: string = path, options: LoadOpti
 function ruleRegexes(def: RuleDefinition): ConfigRegex[] {
   const at = (key: string): string => `rule ${def.id}: ${key}`;
   const out: ConfigRegex[] = [{ where: at('regex'), source: def.regex }];
-  for (const key of ['path', 'context', 'narrowerMatch'] as const) {
+  for (const key of ['path', 'context', 'narrowerMatch', 'follows'] as const) {
     const source = def[key];
     if (source !== undefined) out.push({ where: at(key), source });
   }

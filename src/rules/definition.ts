@@ -17,6 +17,12 @@ export interface RuleDefinition {
   readonly checksum?: Checksum | undefined;
   readonly window?: number | undefined;
   readonly anchor?: Anchor | undefined;
+  /**
+   * A regex that must match (sticky) where a keyword hit ends before the rule runs for that hit: a
+   * cheap necessary condition (the operator after a name, say) that spares the full regex at most
+   * hits. Every match of the rule must meet it; the rule's examples and test/detect/follows.test.ts prove it.
+   */
+  readonly follows?: string | undefined;
   readonly practice?: PracticeId | undefined;
   readonly narrower?: string | undefined;
   readonly narrowerMatch?: string | undefined;
@@ -50,7 +56,7 @@ const ANCHORS: readonly Anchor[] = ['identifier', 'line'];
 const CHECKSUMS: readonly Checksum[] = ['github-crc32', 'npm-crc32', 'jwt', 'decoded-value'];
 const RULE_KEYS = new Set([
   'id', 'provider', 'description', 'severity', 'remediation', 'validator', 'regex', 'secretGroup',
-  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives', 'practice', 'narrower', 'narrowerMatch', 'envVar', 'context',
+  'entropy', 'keywords', 'path', 'checksum', 'window', 'anchor', 'allowlist', 'examples', 'negatives', 'practice', 'narrower', 'narrowerMatch', 'envVar', 'context', 'follows',
 ]);
 const ALLOWLIST_KEYS = new Set(['regexes', 'regexTarget', 'stopwords', 'paths', 'description']);
 
@@ -160,6 +166,7 @@ export function parseRuleTable(table: unknown, source: string, index: number): R
     checksum,
     window,
     anchor,
+    follows: str('follows', false),
     practice,
     narrower: str('narrower', false),
     narrowerMatch: str('narrowerMatch', false),

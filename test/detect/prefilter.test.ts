@@ -2,8 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { buildPrefilter } from '../../src/detect/prefilter.js';
 
 function hits(keywords: string[], text: string): [string, number][] {
+  const flat: number[] = [];
+  buildPrefilter(keywords).scan(text, flat);
   const out: [string, number][] = [];
-  buildPrefilter(keywords).scan(text, (k, end) => out.push([keywords[k]!, end]));
+  for (let i = 0; i < flat.length; i += 2) out.push([keywords[flat[i]!]!, flat[i + 1]!]);
   return out;
 }
 

@@ -30,6 +30,7 @@ describe('a catastrophic regex in a repository config is refused when the config
     ['keyscan.toml', 'allowlist regexes[0]', `[allowlist]\nregexes = ['''^(x+x+)+y$''']\n`],
     ['keyscan.toml', 'allowlist paths[0]', `[allowlist]\npaths = ['''^(\\w+\\s?)*$''']\n`],
     ['keyscan.toml', 'practices.clientSidePaths[0]', `[practices]\nclientSidePaths = ['''^(a|a)*\\.js$''']\n`],
+    ['keyscan.toml', 'rule bad-follows: follows', `[[rules]]\nid = "bad-follows"\nregex = '''acme_([a-z]{8})'''\nkeywords = ["acme_"]\nfollows = '''(a|a)*$'''\n`],
     ['keyscan.toml', 'rule bad-allow: allowlist regexes[0]', `${ruleToml('bad-allow', 'acme_([a-z]{8})')}\n[rules.allowlist]\nregexes = ['''(?:[a-z]+[0-9]*)+!''']\n`],
   ])('%s: %s', async (name, where, toml) => {
     const root = tempTree({ [name]: toml, 'a.txt': TRIGGER });
