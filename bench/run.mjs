@@ -1,12 +1,14 @@
-// keyscan's benchmark: generates two trees in a temp dir, times the built CLI on them against a
-// read floor (walking and reading the same files, scanning nothing), prints a table and warns
-// when a target is missed. `npm run bench` builds first.
-//   BENCH_MB=100     size of each tree in MB (MiB)       BENCH_RUNS=5   runs per measurement (median)
+// keyscan's benchmark: generates two trees in a temp dir and unpacks pinned npm packages into a
+// third (real code, cached in the OS temp dir), times the built CLI on them against a read floor
+// (walking and reading the same files, scanning nothing), and with 0, 1, 2… worker threads, prints
+// tables and says which of issue 14's targets are met. `npm run bench` builds first.
+//   BENCH_MB=100     size of each generated tree in MB (MiB)  BENCH_RUNS=5   runs per measurement (median)
 //   BENCH_SEED=1     another seed, another tree          BENCH_PROFILE=1 (or --profile)  then print the time
 //   BENCH_RSS=proc   read peak RSS from /proc            per detect() stage and the top self-time functions
 //                                                        of a --threads 0 scan of the dense tree
 //   BENCH_COMMITS=10000  size of the generated history    BENCH_GIT=0   skip the hook and history part
 //   BENCH_ORG=0      skip the organisation-scan part (plan, merge, per-repository cost)
+//   BENCH_REALCODE=0 skip the real-code tree (npm pack of pinned packages, ~83 MB; the first run needs the registry)
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { generateTree, MB } from './generate.mjs';
 import { gitBench } from './git.mjs';
 import { orgBench } from './org.mjs';
+import { realCodeTree } from './realcode.mjs';
 import { median, rssMethod, timedRun } from './measure.mjs';
 import { formatSelfTimes, formatStageTimes, ruleIdsByRegex, selfTimes, stageTimes } from './profile-summary.mjs';
 
@@ -22,8 +25,19 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./read-floor.mjs', import.meta.url));
 /** What keyscan's walk skips in the generated trees: dist/ through the tree's .gitignore. */
 const FLOOR_SKIP = 'dist,node_modules,.git';
+/**
+ * The generated trees are no git work trees: without this keyscan would read the dist/ their
+ * .gitignore ignores (as it would not in a checkout), and read more than the floor.
+ */
+const GENERATED_SCAN_ARGS = ['--respect-gitignore'];
 const FLOOR_THREADS = [0, 2];
-const TARGETS = { realisticMbPerSecond: 60, realisticFloorRatio: 6, denseMbPerSecond: 30, peakRssMb: 400 };
+/** Issue 14's targets: a tree meets its target at the MB/s or at the ratio to the read floor. */
+const TARGETS = {
+  realistic: { mbPerSecond: 140, floorRatio: 3 },
+  dense: { mbPerSecond: 60, floorRatio: 5 },
+  'real-code': { mbPerSecond: 140, floorRatio: 3 },
+  peakRssMb: 300,
+};
 const PROFILE_TOP = 15;
 /** Load (1-minute average) per CPU above which other work on the machine skews the timings. */
 const BUSY_LOAD_PER_CPU = 0.5;
@@ -40,12 +54,13 @@ function readSettings(env, argv) {
     seed: Math.round(number('BENCH_SEED', 1)),
     profile: argv.includes('--profile') || (env.BENCH_PROFILE !== undefined && env.BENCH_PROFILE !== '' && env.BENCH_PROFILE !== '0'),
     rss: rssMethod(env),
+    realCode: env.BENCH_REALCODE !== '0',
   };
 }
 
 async function measureFloor(tree, settings, work) {
   const run = (threads) =>
-    timedRun(process.execPath, [FLOOR, tree.root, String(threads), FLOOR_SKIP], { method: 'none', timeFile: join(work, 'time.txt') });
+    timedRun(process.execPath, [FLOOR, tree.root, String(threads), tree.floorSkip ?? FLOOR_SKIP], { method: 'none', timeFile: join(work, 'time.txt') });
   await run(0); // the trees were just written: settle the page cache and writeback before timing
   const byThreads = new Map();
   let read;
@@ -79,7 +94,7 @@ async function readReport(file, result) {
 
 async function measureKeyscan(tree, extraArgs, settings, work) {
   const reportFile = join(work, 'report.json');
-  const args = [CLI, tree.root, '--format', 'json', '--output', reportFile, ...extraArgs];
+  const args = [CLI, tree.root, '--format', 'json', '--output', reportFile, ...(tree.scanArgs ?? []), ...extraArgs];
   const seconds = [];
   const cpuSeconds = [];
   let peakRssMb;
@@ -131,16 +146,23 @@ function formatCounts(counts) {
   return counts.size === 0 ? 'none' : [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
 }
 
-function warnings(rows, checks) {
+/** Each of issue 14's targets, and whether this run met it. */
+function targetResults(measured) {
   const out = [];
-  const [realistic, dense] = rows;
-  if (realistic.mbPerSecond < TARGETS.realisticMbPerSecond)
-    out.push(`realistic: ${realistic.mbPerSecond.toFixed(1)} MB/s, target >= ${TARGETS.realisticMbPerSecond}`);
-  if (realistic.ratio > TARGETS.realisticFloorRatio) out.push(`realistic: ${realistic.ratio.toFixed(1)}x the read floor, target <= ${TARGETS.realisticFloorRatio}x`);
-  if (dense.mbPerSecond < TARGETS.denseMbPerSecond) out.push(`dense: ${dense.mbPerSecond.toFixed(1)} MB/s, target >= ${TARGETS.denseMbPerSecond}`);
-  for (const r of rows)
-    if (r.peakRssMb !== undefined && r.peakRssMb >= TARGETS.peakRssMb) out.push(`${r.label}: peak RSS ${r.peakRssMb.toFixed(0)} MB, target < ${TARGETS.peakRssMb}`);
-  return [...out, ...checks];
+  for (const m of measured) {
+    const target = TARGETS[m.row.label];
+    const { mbPerSecond, ratio } = m.row;
+    out.push({
+      met: mbPerSecond >= target.mbPerSecond || ratio <= target.floorRatio,
+      text: `${m.row.label}: ${mbPerSecond.toFixed(1)} MB/s, ${ratio.toFixed(1)}x the read floor (target >= ${target.mbPerSecond} MB/s or <= ${target.floorRatio}x)`,
+    });
+  }
+  const peaks = measured.flatMap((m) => [m.scan, ...m.scaling.map((s) => s.scan)].map((scan) => ({ label: m.row.label, mb: scan.peakRssMb }))).filter((p) => p.mb !== undefined);
+  if (peaks.length > 0) {
+    const top = peaks.reduce((a, b) => (b.mb > a.mb ? b : a));
+    out.push({ met: top.mb < TARGETS.peakRssMb, text: `peak RSS: at most ${top.mb.toFixed(0)} MB (${top.label}), target < ${TARGETS.peakRssMb} MB on every tree and thread count` });
+  }
+  return out;
 }
 
 /** What keyscan and the floor read must match the tree: otherwise the MB/s compare different work. */
@@ -148,7 +170,7 @@ function consistencyChecks(label, tree, scan, floor) {
   const out = [];
   const stats = scan.report.stats;
   if (stats.files !== tree.files || stats.bytes !== tree.bytes)
-    out.push(`${label}: keyscan read ${stats.files} files / ${stats.bytes} bytes, the tree has ${tree.files} / ${tree.bytes} outside dist/`);
+    out.push(`${label}: keyscan read ${stats.files} files / ${stats.bytes} bytes, the tree has ${tree.files} / ${tree.bytes}${tree.kind === 'real-code' ? '' : ' outside dist/'}`);
   if (floor.read.files !== tree.files || floor.read.bytes !== tree.bytes)
     out.push(`${label}: the read floor read ${floor.read.files} files / ${floor.read.bytes} bytes, the tree has ${tree.files} / ${tree.bytes}`);
   if (new Set(scan.findingCounts).size > 1)
@@ -158,7 +180,7 @@ function consistencyChecks(label, tree, scan, floor) {
 
 async function profileDense(dense, work) {
   const dir = join(work, 'profile');
-  await timedRun(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, CLI, dense.root, '--threads', '0', '--format', 'json', '-o', '/dev/null'], {
+  await timedRun(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, CLI, dense.root, ...(dense.scanArgs ?? []), '--threads', '0', '--format', 'json', '-o', '/dev/null'], {
     method: 'none',
     timeFile: join(work, 'time.txt'),
     okCodes: [0, 1],
@@ -168,35 +190,67 @@ async function profileDense(dense, work) {
   return { stages: stageTimes(profile), functions: selfTimes(profile, await ruleIdsByRegex()) };
 }
 
-async function measureAll(realistic, dense, settings, work) {
-  const realisticFloor = await measureFloor(realistic, settings, work);
-  const realisticScan = await measureKeyscan(realistic, [], settings, work);
-  const singleScan = await measureKeyscan(realistic, ['--threads', '0'], settings, work);
-  const denseFloor = await measureFloor(dense, settings, work);
-  const denseScan = await measureKeyscan(dense, [], settings, work);
-  return { realisticFloor, realisticScan, singleScan, denseFloor, denseScan };
+/** --threads 0 (the main thread alone), then 1, 2… workers, up to the cores there are (at most 8, as with auto). */
+function scalingThreads() {
+  return Array.from({ length: Math.min(availableParallelism(), 8) + 1 }, (_, n) => n);
 }
 
-function printResults(realistic, dense, m, machine) {
-  const rows = [
-    row('realistic', realistic, m.realisticScan, m.realisticFloor),
-    row('dense', dense, m.denseScan, m.denseFloor),
-    row('realistic -t0', realistic, m.singleScan, m.realisticFloor),
-  ];
-  console.log(`\n${formatTable(rows)}\n`);
-  const floorLine = (label, f) => `${label} ${[...f.byThreads].map(([t, s]) => `${s.toFixed(2)} s with ${t === 0 ? 'no workers' : `${t} workers`}`).join(', ')}`;
-  console.log(`read floor (the faster is used): ${floorLine('realistic', m.realisticFloor)}; ${floorLine('dense', m.denseFloor)}`);
-  console.log(`worker pool on realistic: ${m.realisticScan.seconds.toFixed(2)} s with ${machine.threads} threads (the default here), ${m.singleScan.seconds.toFixed(2)} s with --threads 0: speedup ${(m.singleScan.seconds / m.realisticScan.seconds).toFixed(2)}x`);
-  for (const [label, tree, scan] of [['realistic', realistic, m.realisticScan], ['dense', dense, m.denseScan]])
-    console.log(`${label}: findings ${formatCounts(countBy(scan.report.findings, 'provider'))}; planted ${formatCounts(tree.planted)}`);
+async function measureTree(tree, settings, work, threadCounts) {
+  const floor = await measureFloor(tree, settings, work);
+  const scan = await measureKeyscan(tree, [], settings, work);
+  const scaling = [];
+  for (const threads of threadCounts) scaling.push({ threads, scan: await measureKeyscan(tree, ['--threads', String(threads)], settings, work) });
+  return { tree, floor, scan, scaling, row: row(tree.kind, tree, scan, floor) };
+}
+
+/** The dense tree only at the default: its scaling would tell little more than the realistic tree's. */
+async function measureAll(trees, settings, work) {
+  const measured = [];
+  for (const tree of trees) measured.push(await measureTree(tree, settings, work, tree.kind === 'dense' ? [] : scalingThreads()));
+  return measured;
+}
+
+function formatScaling(measured) {
+  const header = ['tree', '--threads', 'keyscan s', 'cpu s', 'MB/s', 'ratio', 'speedup', 'peak RSS MB'];
+  const cells = [];
+  for (const m of measured) {
+    const base = m.scaling.find((s) => s.threads === 0);
+    for (const { threads, scan } of m.scaling) {
+      const r = row(m.row.label, m.tree, scan, m.floor);
+      cells.push([
+        r.label, String(threads), r.seconds.toFixed(2), r.cpuSeconds === undefined ? 'n/a' : r.cpuSeconds.toFixed(2), r.mbPerSecond.toFixed(1), `${r.ratio.toFixed(1)}x`,
+        base === undefined ? 'n/a' : `${(base.scan.seconds / scan.seconds).toFixed(2)}x`, r.peakRssMb === undefined ? 'n/a' : r.peakRssMb.toFixed(0),
+      ]);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) => c.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
+  return [line(header), ...cells.map(line)].join('\n');
+}
+
+/** Every thread count must find what the default found, in the same order. */
+function scalingChecks(m) {
+  const expected = JSON.stringify(m.scan.report.findings);
+  return m.scaling.filter((s) => JSON.stringify(s.scan.report.findings) !== expected).map((s) => `${m.row.label}: --threads ${s.threads} found other secrets than the default`);
+}
+
+function printResults(measured, machine) {
+  console.log(`\n${formatTable(measured.map((m) => m.row))}\n`);
+  const floorLine = (m) => `${m.row.label} ${[...m.floor.byThreads].map(([t, s]) => `${s.toFixed(2)} s with ${t === 0 ? 'no workers' : `${t} workers`}`).join(', ')}`;
+  console.log(`read floor (the faster is used): ${measured.map(floorLine).join('; ')}`);
+  console.log(`\nscaling with cores (${machine.cpus} cpus; --threads 0 scans in the main thread, N adds N workers, the default here is ${Math.max(1, machine.threads - 1)} once 16 MB are scanned; speedup over --threads 0):`);
+  console.log(formatScaling(measured.filter((m) => m.scaling.length > 0)));
+  console.log('');
+  for (const m of measured)
+    console.log(`${m.row.label}: findings ${formatCounts(countBy(m.scan.report.findings, 'provider'))}; ${m.tree.kind === 'real-code' ? 'no keys planted (findings are false alarms)' : `planted ${formatCounts(m.tree.planted)}`}`);
 
   const checks = [
     ...(machine.isBusy ? [`the machine was busy before the bench (load ${machine.load.toFixed(1)} on ${machine.cpus} cpus): wall times are pessimistic, cpu s less so`] : []),
-    ...consistencyChecks('realistic', realistic, m.realisticScan, m.realisticFloor),
-    ...consistencyChecks('dense', dense, m.denseScan, m.denseFloor),
-    ...(m.singleScan.report.findings.length === m.realisticScan.report.findings.length ? [] : ['realistic: --threads 0 and the worker pool found different numbers of secrets']),
+    ...measured.flatMap((m) => [...consistencyChecks(m.row.label, m.tree, m.scan, m.floor), ...scalingChecks(m)]),
   ];
-  const missed = warnings(rows, checks);
+  const targets = targetResults(measured);
+  console.log(`\ntargets (issue 14; MB/s with the default threads):\n${targets.map((t) => `  ${t.met ? 'met   ' : 'MISSED'}  ${t.text}`).join('\n')}`);
+  const missed = [...targets.filter((t) => !t.met).map((t) => t.text), ...checks];
   console.log(missed.length === 0 ? '\nall targets met' : `\n${missed.map((w) => `WARNING: ${w}`).join('\n')}`);
 }
 
@@ -221,11 +275,17 @@ async function main() {
   try {
     const rss = { time: '/usr/bin/time -v', proc: '/proc VmHWM', none: 'nowhere' }[settings.rss];
     console.log(`keyscan bench: node ${process.version}, ${machine.cpus} cpus (${machine.model}), load ${machine.load.toFixed(1)}, ${settings.mb} MB per tree, ${settings.runs} runs (median), seed ${settings.seed}, peak RSS from ${rss}`);
-    const realistic = await generateTree('realistic', join(work, 'realistic'), settings);
-    const dense = await generateTree('dense', join(work, 'dense'), settings);
+    const realistic = { ...(await generateTree('realistic', join(work, 'realistic'), settings)), scanArgs: GENERATED_SCAN_ARGS };
+    const dense = { ...(await generateTree('dense', join(work, 'dense'), settings)), scanArgs: GENERATED_SCAN_ARGS };
     for (const t of [realistic, dense])
       console.log(`generated ${t.kind}: ${t.files} files in ${t.dirs} dirs, ${(t.bytes / MB).toFixed(1)} MB (+${t.ignoredFiles} files, ${(t.ignoredBytes / MB).toFixed(1)} MB under ignored dist/) in ${t.seconds.toFixed(1)} s`);
-    printResults(realistic, dense, await measureAll(realistic, dense, settings, work), machine);
+    const realCode = settings.realCode ? await realCodeTree(console.log) : undefined;
+    if (realCode !== undefined) {
+      const dropped = Object.entries(realCode.dropped).map(([why, n]) => `${n} ${why}`).join(', ');
+      console.log(`real code: ${realCode.files} files in ${realCode.dirs} dirs, ${(realCode.bytes / MB).toFixed(1)} MB from ${realCode.packages.length} packages (${realCode.packages.join(', ')}) in ${realCode.root}${dropped === '' ? '' : `; removed as keyscan does not read them as text: ${dropped}`}; ready in ${realCode.seconds.toFixed(1)} s`);
+    } else if (!settings.realCode) console.log('real code: skipped (BENCH_REALCODE=0)');
+    const trees = [realistic, dense, ...(realCode === undefined ? [] : [realCode])];
+    printResults(await measureAll(trees, settings, work), machine);
     if (process.env.BENCH_GIT !== '0') await gitBench(work, settings);
     if (process.env.BENCH_ORG !== '0') await orgBench(work, settings);
     if (settings.profile) {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import { BATCH_LIMITS, type Batch } from './batch-by-size.js';
 import { KeyscanError } from './errors.js';
 import { fromPlainFinding, type BatchOutcome, type BatchRequest, type PlainFinding } from './scan-batch.js';
-import type { FileEntry } from './sources/files.js';
 
 type Reply = { id: number; error?: string } & Omit<BatchOutcome, 'findings'> & { findings: PlainFinding[] };
 
@@ -9,19 +9,25 @@ export interface Pool {
   /** Whether a worker would take a batch now, without waiting. */
   hasRoom(): boolean;
   /** Resolves when the batch is accepted (a worker has room), not when it is done. */
-  submit(files: readonly FileEntry[]): Promise<void>;
+  submit(batch: Batch): Promise<void>;
   /** Waits for every batch and stops the workers. */
   drain(): Promise<BatchOutcome>;
 }
 
 /** Each worker keeps this many batches queued, so it never waits on the main thread. */
 const BATCHES_PER_WORKER = 2;
+/**
+ * ...but takes a second one only while what it holds is at most this much: a worker busy with one
+ * large file is not given more, which another worker (or the main thread) would finish sooner.
+ */
+const QUEUED_BYTES_PER_WORKER = BATCH_LIMITS.bytes;
 
 export function createPool(size: number, workerData: unknown): Pool {
   const url = new URL('./scan-worker.js', import.meta.url);
   const total: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
-  const pending = new Map<number, { worker: number; resolve: () => void; reject: (err: Error) => void }>();
+  const pending = new Map<number, { worker: number; bytes: number; resolve: () => void; reject: (err: Error) => void }>();
   const load = new Array<number>(size).fill(0);
+  const queuedBytes = new Array<number>(size).fill(0);
   let failure: Error | undefined;
   let nextId = 0;
   let wake: (() => void) | undefined;
@@ -33,6 +39,7 @@ export function createPool(size: number, workerData: unknown): Pool {
       if (!job) return;
       pending.delete(reply.id);
       load[w]!--;
+      queuedBytes[w]! -= job.bytes;
       if (reply.error !== undefined) {
         failure ??= new KeyscanError('INTERNAL', `a scan worker failed: ${reply.error.split('\n')[0]}`);
         job.reject(failure);
@@ -56,28 +63,35 @@ export function createPool(size: number, workerData: unknown): Pool {
   });
 
   const done: Promise<void>[] = [];
+  const hasRoom = (w: number): boolean => load[w] === 0 || (load[w]! < BATCHES_PER_WORKER && queuedBytes[w]! <= QUEUED_BYTES_PER_WORKER);
+  /** The worker with room that holds the fewest bytes, or -1. */
+  const roomiest = (): number => {
+    let best = -1;
+    for (let w = 0; w < size; w++) if (hasRoom(w) && (best === -1 || queuedBytes[w]! < queuedBytes[best]!)) best = w;
+    return best;
+  };
   const waitForRoom = async (): Promise<number> => {
     for (;;) {
       if (failure) throw failure;
-      let best = 0;
-      for (let w = 1; w < size; w++) if (load[w]! < load[best]!) best = w;
-      if (load[best]! < BATCHES_PER_WORKER) return best;
+      const best = roomiest();
+      if (best !== -1) return best;
       await new Promise<void>((resolve) => (wake = resolve));
     }
   };
 
   return {
     hasRoom() {
-      return failure === undefined && load.some((n) => n < BATCHES_PER_WORKER);
+      return failure === undefined && roomiest() !== -1;
     },
-    async submit(files) {
+    async submit(batch) {
       const w = await waitForRoom();
       const id = nextId++;
       load[w]!++;
-      const finished = new Promise<void>((resolve, reject) => pending.set(id, { worker: w, resolve, reject }));
+      queuedBytes[w]! += batch.bytes;
+      const finished = new Promise<void>((resolve, reject) => pending.set(id, { worker: w, bytes: batch.bytes, resolve, reject }));
       finished.catch(() => undefined); // drain() reports it; until then it must not count as unhandled
       done.push(finished);
-      const request: BatchRequest = { id, files };
+      const request: BatchRequest = { id, files: batch.files };
       workers[w]!.postMessage(request);
     },
     async drain() {

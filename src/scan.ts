@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { batchesBySize, isOversized, sizeOnDisk, type Batch } from './batch-by-size.js';
 import { buildRuleSet } from './detect/detect.js';
 import { KeyscanError } from './errors.js';
 import type { Pool } from './pool.js';
@@ -103,7 +104,6 @@ async function practiceContextForFiles(targets: readonly string[], cwd: string, 
 
 /** Below this much text a scan stays in one thread: starting workers would cost more than it saves. */
 const POOL_START_BYTES = 16 * 1024 * 1024;
-const BATCH_FILES = 16;
 
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
@@ -191,25 +191,31 @@ async function scanFiles(request: ScanRequest, practices: PracticeContext, guard
   // compilation in each). An explicit --threads N starts them at once.
   const startAfterBytes = request.threads === 'auto' ? POOL_START_BYTES : 0;
   let pool: Pool | undefined;
-  const dispatch = async (batch: FileEntry[]): Promise<void> => {
+  const scanHere = (batch: Batch): void => mergeInto(outcome, readBatch(batch.files, setup));
+  // one-file batches over the byte budget wait here for a free worker while this thread scans the small ones
+  const held: Batch[] = [];
+  const dispatch = async (batch: Batch): Promise<void> => {
     if (pool === undefined && threads > 0 && outcome.bytes >= startAfterBytes)
       // loaded here: small scans (and the hook) never load worker_threads
       pool = (await import('./pool.js')).createPool(threads, { definitions: request.rules, maxFileSize: request.maxFileSize, practices, archives: request.archives ?? true, configRegexes: request.configRegexes, regexBudgetMs: request.regexBudgetMs });
-    if (pool?.hasRoom()) await pool.submit(batch);
-    else mergeInto(outcome, readBatch(batch, setup));
+    if (pool === undefined) return scanHere(batch);
+    while (held.length > 0 && pool.hasRoom()) await pool.submit(held.shift()!);
+    if (pool.hasRoom()) await pool.submit(batch);
+    else if (isOversized(batch)) held.push(batch);
+    else scanHere(batch);
     // let worker replies in, so a worker that finished is seen to have room
-    if (pool) await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
   try {
-    let batch: FileEntry[] = [];
-    for await (const file of targetFiles(request.targets, request.cwd, outcome, request.respectGitignore ?? false)) {
-      batch.push(file);
-      if (batch.length >= BATCH_FILES) {
-        await dispatch(batch);
-        batch = [];
-      }
+    // sizes only matter to a pool; without one, no stat per file
+    const sizeOf = threads > 0 ? sizeOnDisk : () => 0;
+    for await (const batch of batchesBySize(targetFiles(request.targets, request.cwd, outcome, request.respectGitignore ?? false), sizeOf)) await dispatch(batch);
+    // the walk is over: this thread takes what no worker has room for
+    while (held.length > 0) {
+      if (pool?.hasRoom()) await pool.submit(held.shift()!);
+      else scanHere(held.shift()!);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (batch.length > 0) await dispatch(batch);
   } finally {
     if (pool) mergeInto(outcome, await pool.drain());
   }
