@@ -1,9 +1,17 @@
 import type { Location } from './types.js';
 
-/** Offsets at which each line starts; built once per fragment that has a finding. */
-export function lineStarts(text: string): number[] {
+/**
+ * The last text's line starts: detect, its filters, decoding and the practice checks all ask for
+ * the same fragment's, and a file of findings paid for the whole pass each time.
+ */
+let memo: { text: string; starts: readonly number[] } | undefined;
+
+/** Offsets at which each line starts; built once per fragment that has a finding. Do not modify it: it is shared. */
+export function lineStarts(text: string): readonly number[] {
+  if (memo !== undefined && memo.text === text) return memo.starts;
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  memo = { text, starts };
   return starts;
 }
 

@@ -340,7 +340,7 @@ export function withDecodedFindings(
 ): Finding[] {
   const { text } = fragment;
   const budget = { left: limits.tokens };
-  let starts: number[] | undefined;
+  let starts: readonly number[] | undefined;
   const clearSecrets = clear.flatMap((f, index) => (f.kind === 'secret' ? [{ index, generic: f.provider === 'generic', at: f.at }] : []));
   const spans = clearSecrets.map((c) => ({ span: spanOf(c.at, (starts ??= lineStarts(text)), fragment.lineOffset), generic: c.generic }));
   const replaced = new Set<number>();

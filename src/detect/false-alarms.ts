@@ -30,7 +30,7 @@ function isFalseAlarm(rule: Rule, m: RuleMatch, lineOf: (offset: number) => stri
  * allowlist). It runs before overlaps are resolved, so a false alarm never displaces a real key.
  */
 export function dropFalseAlarms(matches: readonly RuleMatch[], text: string, rules: readonly Rule[]): RuleMatch[] {
-  let starts: number[] | undefined;
+  let starts: readonly number[] | undefined;
   const lineOf = (offset: number): string => {
     starts ??= lineStarts(text);
     return lineText(text, starts, lineIndexAt(starts, offset));

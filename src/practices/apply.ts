@@ -91,7 +91,7 @@ export function applyPractices(fragment: Fragment, findings: readonly Finding[],
   const dotenv = isDotenvPath(path) && !isDotenvTemplate(path);
   const clientSide = isOn('client-side-exposure') && isClientSide(path, text, ctx.frontend);
   const committedEnv = dotenv && isOn('dotenv-committed') && isTracked(path, ctx);
-  let starts: number[] | undefined;
+  let starts: readonly number[] | undefined;
   const offsetOf = (f: Finding): { lineStart: number; at: number } => {
     starts ??= lineStarts(text);
     const lineStart = starts[f.at.line - fragment.lineOffset - 1] ?? 0;
