@@ -8,6 +8,38 @@ export interface KeywordPlan {
   readonly byIdentifier: readonly number[];
   readonly byLine: readonly number[];
   readonly byWindow: readonly number[];
+  /**
+   * The `follows` checks of this keyword's rules as one regex, when they are two or more: one run
+   * per hit gives every verdict (an empty named group per check records that it held).
+   */
+  readonly followsAll: CombinedFollows | undefined;
+}
+
+export interface CombinedFollows {
+  readonly regex: RegExp;
+  /** The checks it holds (indexes into RuleSet.follows); check `ids[i]` held when group i + 1 is set. */
+  readonly ids: readonly number[];
+}
+
+/** A backreference or a named group would change meaning (or clash) once sources are joined. */
+const UNJOINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/;
+
+/** One sticky regex for several follows checks of the same flags, or undefined when they cannot be joined. */
+function combineFollows(follows: readonly RegExp[], ids: readonly number[]): CombinedFollows | undefined {
+  if (ids.length < 2) return undefined;
+  const flags = follows[ids[0]!]!.flags;
+  if (ids.some((f) => follows[f]!.flags !== flags || UNJOINABLE.test(follows[f]!.source))) return undefined;
+  // each check a lookahead or nothing: neither consumes, so one failing leaves the others to run.
+  // An alternation with an empty branch, not `?`: a quantified group that matches empty is refused.
+  const source = ids.map((f) => `(?:(?=${follows[f]!.source})()|)`).join('');
+  try {
+    const regex = new RegExp(source, flags);
+    // a check with groups of its own would shift the verdict groups' numbers: then they stay apart
+    const groups = new RegExp(`${source}|`, flags.replace('y', '')).exec('')!.length - 1;
+    return groups === ids.length ? { regex, ids } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Per rule, the offsets to run it at: anchors (anchored rules) or [start, stop) pairs (window rules). */
@@ -55,12 +87,20 @@ export function buildRuleSet(rules: readonly Rule[]): RuleSet {
     }
   });
   const keywords = [...keywordIndex.keys()];
-  const plans = rulesByKeyword.map((list, k) => ({
-    length: keywords[k]!.length,
-    byIdentifier: list.filter((r) => rules[r]!.anchor === 'identifier'),
-    byLine: list.filter((r) => rules[r]!.anchor === 'line'),
-    byWindow: list.filter((r) => rules[r]!.anchor === undefined),
-  }));
+  const { follows, followsOf } = followsChecks(rules);
+  const combined = new Map<string, CombinedFollows | undefined>();
+  const plans = rulesByKeyword.map((list, k) => {
+    const ids = [...new Set(list.map((r) => followsOf[r]!).filter((f) => f >= 0))].sort((a, b) => a - b);
+    const key = ids.join(',');
+    if (!combined.has(key)) combined.set(key, combineFollows(follows, ids));
+    return {
+      length: keywords[k]!.length,
+      byIdentifier: list.filter((r) => rules[r]!.anchor === 'identifier'),
+      byLine: list.filter((r) => rules[r]!.anchor === 'line'),
+      byWindow: list.filter((r) => rules[r]!.anchor === undefined),
+      followsAll: combined.get(key),
+    };
+  });
   const gates: RegExp[] = [];
   const gateIndex = new Map<string, number>();
   const gateOf = new Int32Array(rules.length).fill(-1);
@@ -91,6 +131,20 @@ export function buildRuleSet(rules: readonly Rule[]): RuleSet {
   gateOf.forEach((g, r) => {
     if (g >= 0 && users[g]! < 2) gateOf[r] = -1;
   });
+  return {
+    rules,
+    prefilter: buildPrefilter(keywords),
+    plans,
+    gates,
+    gateOf,
+    follows,
+    followsOf,
+    scratch: { windows: rules.map(() => []), touched: [], isTouched: new Uint8Array(rules.length), hits: [], followsVerdict: new Float64Array(follows.length), checked: 0 },
+  };
+}
+
+/** The distinct follows checks, and each rule's (-1 for none). */
+function followsChecks(rules: readonly Rule[]): { follows: RegExp[]; followsOf: Int32Array } {
   const follows: RegExp[] = [];
   const followsIndex = new Map<string, number>();
   const followsOf = new Int32Array(rules.length).fill(-1);
@@ -105,14 +159,5 @@ export function buildRuleSet(rules: readonly Rule[]): RuleSet {
     }
     followsOf[r] = f;
   });
-  return {
-    rules,
-    prefilter: buildPrefilter(keywords),
-    plans,
-    gates,
-    gateOf,
-    follows,
-    followsOf,
-    scratch: { windows: rules.map(() => []), touched: [], isTouched: new Uint8Array(rules.length), hits: [], followsVerdict: new Float64Array(follows.length), checked: 0 },
-  };
+  return { follows, followsOf };
 }

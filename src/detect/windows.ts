@@ -1,5 +1,5 @@
 import type { Prefilter } from './prefilter.js';
-import type { RuleSet } from './rule-set.js';
+import type { CombinedFollows, RuleSet } from './rule-set.js';
 
 /** How far before a keyword a match may start: a secret's name or prefix sits just before it. */
 const WINDOW_BEFORE = 192;
@@ -40,6 +40,13 @@ function followsHolds(follows: readonly RegExp[], verdict: Float64Array, f: numb
   const ok = check.test(text);
   verdict[f] = ok ? hit : -hit;
   return ok;
+}
+
+/** Every check of a combined follows regex judged by one run at a hit's end, into `verdict`. */
+function judgeAll(all: CombinedFollows, verdict: Float64Array, text: string, end: number, hit: number): void {
+  all.regex.lastIndex = end;
+  const m = all.regex.exec(text)!; // every part is optional: it always matches
+  for (let i = 0; i < all.ids.length; i++) verdict[all.ids[i]!] = m[i + 1] !== undefined ? hit : -hit;
 }
 
 function lineStart(text: string, at: number): number {
@@ -90,6 +97,7 @@ export function windowsAround(text: string, hits: readonly number[], set: RuleSe
     const kwStart = end - plan.length;
     // this hit's number, unique across fragments: a follows verdict stored under it is this hit's
     const hit = ++set.scratch.checked;
+    if (plan.followsAll !== undefined) judgeAll(plan.followsAll, verdict, text, end, hit);
     if (plan.byIdentifier.length > 0) {
       let at = -1;
       for (const r of plan.byIdentifier) {

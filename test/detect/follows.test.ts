@@ -76,6 +76,22 @@ describe('follows checks', () => {
     expect(ran('#define API_TOKEN "Zq8vP2mN4xL7kR1tY6wB"\n')).toBe(true);
   });
 
+  test('the checks of one keyword run as one regex per hit, unless a check has groups of its own', () => {
+    const token = withChecks.prefilter.keywords.indexOf('token');
+    expect(withChecks.plans[token]!.followsAll?.ids.length).toBeGreaterThanOrEqual(3);
+    const base = { provider: 'acme', description: 'Acme key', severity: 'high', remediation: 'Rotate it.', keywords: ['acme'], examples: [], negatives: [] };
+    const rule = (id: string, follows: string) => parseRuleTable({ ...base, id, regex: `acme${follows}_([a-z]{8})`, follows }, 'rules/acme.toml', 0);
+    const joined = ruleSetOf([rule('a', '[ab]'), rule('b', 'c')]);
+    expect(joined.plans[0]!.followsAll?.ids).toEqual([0, 1]);
+    const apart = ruleSetOf([rule('a', '(a|b)'), rule('b', 'c')]);
+    expect(apart.plans[0]!.followsAll).toBeUndefined();
+    // both still judged right, joined or not
+    for (const set of [joined, apart]) {
+      const found = (text: string): string[] => rawMatches(text, set).map((m) => m.split(':')[0]!);
+      expect(found('acmeb_abcdefgh acmec_abcdefgh acmed_abcdefgh')).toEqual(['a', 'b']);
+    }
+  });
+
   test('a rule file may carry one; a bad one names the rule and key', () => {
     const table = { id: 'acme', provider: 'acme', description: 'Acme key', severity: 'high', remediation: 'Rotate it.', regex: 'acme_([a-z]{8})', keywords: ['acme_'], follows: '[a-z]{8}', examples: [], negatives: [] };
     expect(parseRuleTable(table, 'rules/acme.toml', 0).follows).toBe('[a-z]{8}');
