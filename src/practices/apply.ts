@@ -87,8 +87,10 @@ export function applyPractices(fragment: Fragment, findings: readonly Finding[],
   const path = fragment.origin.path;
   const text = fragment.text;
   const isOn = (id: PracticeId): boolean => !ctx.disabled.includes(id);
-  const kind = fileKind(path, text);
   const dotenv = isDotenvPath(path) && !isDotenvTemplate(path);
+  // most fragments have no finding: then only a .env file can be one, and nothing below reads the text
+  if (findings.length === 0 && !(dotenv && fragment.lineOffset === 0)) return [];
+  const kind = fileKind(path, text);
   const clientSide = isOn('client-side-exposure') && isClientSide(path, text, ctx.frontend);
   const committedEnv = dotenv && isOn('dotenv-committed') && isTracked(path, ctx);
   let starts: readonly number[] | undefined;
