@@ -4,11 +4,23 @@
  */
 export interface Prefilter {
   readonly keywords: readonly string[];
+  /** The automaton, so a build can keep it (src/rules/prefilter-cache.ts) and a start load it instead of building it. */
+  readonly tables: PrefilterTables;
   /** Calls `onHit(keywordIndex, endOffset)` for every occurrence, in order of end offset. */
   scan(text: string, onHit: (keyword: number, end: number) => void): void;
 }
 
-export function buildPrefilter(keywords: readonly string[]): Prefilter {
+/** A DFA over character classes: `delta` indexed by state * classes, `emitOf[state]` an index into `emitLists` (0: none). */
+export interface PrefilterTables {
+  readonly classOf: Uint8Array;
+  readonly delta: Int32Array;
+  readonly emitOf: Int32Array;
+  readonly emitLists: readonly (readonly number[])[];
+}
+
+/** `cached`: the tables an earlier build made for exactly these keywords, in this order. */
+export function buildPrefilter(keywords: readonly string[], cached?: PrefilterTables): Prefilter {
+  if (cached !== undefined) return prefilterOf(keywords, cached);
   // Character classes: 0 for every character no keyword uses, so the table stays small.
   const classOf = new Uint8Array(128);
   let classes = 1;
@@ -81,8 +93,14 @@ export function buildPrefilter(keywords: readonly string[]): Prefilter {
       emitLists.push(outputs[s]!);
     }
 
+  return prefilterOf(keywords, { classOf, delta, emitOf, emitLists });
+}
+
+function prefilterOf(keywords: readonly string[], tables: PrefilterTables): Prefilter {
+  const { classOf, delta, emitOf, emitLists } = tables;
   return {
     keywords,
+    tables,
     scan(text, onHit) {
       let state = 0;
       const n = text.length;

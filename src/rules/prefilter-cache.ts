@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Prefilter, PrefilterTables } from '../detect/prefilter.js';
+
+/*
+ * The keyword automaton of the built-in rules, built once by `npm run build` and loaded by every
+ * start (the pre-commit hook's latency): building it costs more than the rest of rule loading.
+ * Layout: "KSPF", a uint32 header length, the JSON header, padding to 4 bytes, then `delta` as
+ * raw int32 in this machine's byte order. The header's key is a hash of the keywords (in order)
+ * and of the prefilter code that made the tables: other keywords (a config's rules, an edited
+ * rules/ directory) or another prefilter build find no cache and build their own automaton.
+ */
+export interface CacheFiles {
+  readonly cache: string;
+  /** The prefilter code whose tables the cache holds: part of the key. */
+  readonly code: string;
+}
+
+/** dist/prefilter.bin and the compiled prefilter beside this module; from src/ (tests) there is no .js, so no cache. */
+export const BUILT_CACHE: CacheFiles = {
+  cache: fileURLToPath(new URL('../prefilter.bin', import.meta.url)),
+  code: fileURLToPath(new URL('../detect/prefilter.js', import.meta.url)),
+};
+const MAGIC = 'KSPF';
+
+interface Header {
+  readonly key: string;
+  readonly endianness: string;
+  readonly classOf: readonly number[];
+  readonly deltaLength: number;
+  /** [state * classes, index into emitLists] for every state that emits. */
+  readonly emits: readonly (readonly [number, number])[];
+  readonly emitLists: readonly (readonly number[])[];
+}
+
+function cacheKey(keywords: readonly string[], files: CacheFiles): string | undefined {
+  let code: Buffer;
+  try {
+    code = readFileSync(files.code);
+  } catch {
+    return undefined;
+  }
+  return createHash('sha1').update(code).update('\u0000').update(keywords.join('\n')).digest('hex');
+}
+
+/** The cached tables for exactly these keywords, or undefined (no cache, another key, a damaged file). */
+export function cachedPrefilterTables(keywords: readonly string[], files: CacheFiles = BUILT_CACHE): PrefilterTables | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(files.cache);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (bytes.toString('latin1', 0, 4) !== MAGIC) return undefined;
+    const headerLength = bytes.readUInt32LE(4);
+    const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
+    if (header.endianness !== endianness() || header.key !== cacheKey(keywords, files)) return undefined;
+    const start = align4(8 + headerLength);
+    if (bytes.length !== start + header.deltaLength * 4 || header.classOf.length !== 128) return undefined;
+    // a copy: the Buffer's own memory may sit at an offset int32 cannot read from
+    const delta = new Int32Array(header.deltaLength);
+    new Uint8Array(delta.buffer).set(bytes.subarray(start));
+    const emitOf = new Int32Array(header.deltaLength);
+    for (const [at, list] of header.emits) emitOf[at] = list;
+    return { classOf: Uint8Array.from(header.classOf), delta, emitOf, emitLists: header.emitLists };
+  } catch {
+    return undefined; // a truncated or foreign file: build the automaton instead
+  }
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** Writes the prefilter's tables for its keywords (at build time), through a rename so no start reads half a file. */
+export function writePrefilterCache(prefilter: Prefilter, files: CacheFiles = BUILT_CACHE): void {
+  const key = cacheKey(prefilter.keywords, files);
+  if (key === undefined) throw new Error(`cannot read ${files.code}: build the TypeScript first`);
+  const { classOf, delta, emitOf, emitLists } = prefilter.tables;
+  const emits: [number, number][] = [];
+  emitOf.forEach((list, at) => {
+    if (list !== 0) emits.push([at, list]);
+  });
+  const header: Header = { key, endianness: endianness(), classOf: [...classOf], deltaLength: delta.length, emits, emitLists };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const start = align4(8 + json.length);
+  const out = Buffer.alloc(start + delta.byteLength);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(json.length, 4);
+  json.copy(out, 8);
+  Buffer.from(delta.buffer, delta.byteOffset, delta.byteLength).copy(out, start);
+  writeFileSync(`${files.cache}.tmp`, out);
+  renameSync(`${files.cache}.tmp`, files.cache);
+}
