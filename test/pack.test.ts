@@ -71,7 +71,7 @@ function machinePaths(repo: GitRepo): string[] {
 describe('the packed tarball', () => {
   test('holds only what a user needs: the built CLI, the rules, README, package.json', () => {
     const paths = files.map((f) => f.path).sort();
-    for (const path of paths) expect(path).toMatch(/^(?:dist\/.+\.js|dist\/rules\.json|dist\/prefilter\.bin|rules\/[\w.-]+\.toml|README\.md|package\.json|LICENSE)$/);
+    for (const path of paths) expect(path).toMatch(/^(?:dist\/.+\.js|dist\/rules\.json|dist\/rule-examples\.json|dist\/prefilter\.bin|rules\/[\w.-]+\.toml|README\.md|package\.json|LICENSE)$/);
     expect(paths).toContain('dist/cli.js');
     // the keyword automaton the build made: without it every hook run builds its own
     expect(paths).toContain('dist/prefilter.bin');

@@ -112,3 +112,17 @@ describe('the build', () => {
     expect(run.stdout).not.toContain(key);
   });
 });
+
+describe('the built rules cache', () => {
+  test('holds every built-in rule as the TOML has it; its examples apart, for those who ask', async () => {
+    const built = (await import(new URL('../dist/rules/load.js', import.meta.url).href)) as typeof import('../src/rules/load.js');
+    const fromToml = builtinDefinitions(); // from src/: the TOML, parsed
+    const withExamples = built.loadBuiltinRules();
+    const forScan = built.loadBuiltinRules(undefined, { withExamples: false });
+    // the build adds what it checked (secretGroup, checked); the rest is the TOML's
+    expect(withExamples.map(({ secretGroup, checked, ...def }) => def)).toEqual(fromToml.map(({ secretGroup, checked, ...def }) => def));
+    expect(forScan.map(({ examples, negatives, ...def }) => def)).toEqual(withExamples.map(({ examples, negatives, ...def }) => def));
+    expect(forScan.every((def) => def.examples.length === 0 && def.negatives.length === 0)).toBe(true);
+    expect(withExamples.filter((def) => def.examples.length > 0).length).toBeGreaterThan(400);
+  });
+});
