@@ -8,6 +8,7 @@ import type { Pool } from './pool.js';
 import type { RegexGuard } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
 import { cachedPrefilterTables } from './rules/prefilter-cache.js';
+import { rulesInPlay } from './rules-in-play.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { findingsIn, MAX_ARCHIVE_FILE_BYTES, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
 import { archiveFragments, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './sources/archives.js';
@@ -316,7 +317,9 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       disabled,
     };
     guard = await regexGuard(request, practices);
-    return scanSetup(buildRuleSet(request.rules.map(compileRule), cachedPrefilterTables), Infinity, practices, true, guard);
+    // what a commit adds is at hand: only the rules it can wake are compiled (src/rules-in-play.ts)
+    const rules = request.mode === 'staged' ? rulesInPlay(request.rules, pending.map((f) => f.text)) : request.rules;
+    return scanSetup(buildRuleSet(rules.map(compileRule), rules === request.rules ? cachedPrefilterTables : undefined), Infinity, practices, true, guard);
   };
   let guard: RegexGuard | undefined;
   const scanned = async function* (): AsyncGenerator<Fragment> {

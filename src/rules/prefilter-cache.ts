@@ -27,6 +27,8 @@ const MAGIC = 'KSPF';
 
 interface Header {
   readonly key: string;
+  /** The keywords the tables were built for, in order. */
+  readonly keywords: readonly string[];
   readonly endianness: string;
   readonly classOf: readonly number[];
   readonly deltaLength: number;
@@ -47,6 +49,21 @@ function cacheKey(keywords: readonly string[], files: CacheFiles): string | unde
 
 /** The cached tables for exactly these keywords, or undefined (no cache, another key, a damaged file). */
 export function cachedPrefilterTables(keywords: readonly string[], files: CacheFiles = BUILT_CACHE): PrefilterTables | undefined {
+  return readCache(files, keywords)?.tables;
+}
+
+export interface KeywordAutomaton {
+  readonly keywords: readonly string[];
+  readonly tables: PrefilterTables;
+}
+
+/** The cached automaton with the keywords it was built for (the built-in rules'), or undefined. */
+export function cachedKeywordAutomaton(files: CacheFiles = BUILT_CACHE): KeywordAutomaton | undefined {
+  return readCache(files, undefined);
+}
+
+/** `keywords`: the ones the caller needs tables for; undefined for those the file holds, whichever they are. */
+function readCache(files: CacheFiles, keywords: readonly string[] | undefined): KeywordAutomaton | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(files.cache);
@@ -57,7 +74,7 @@ export function cachedPrefilterTables(keywords: readonly string[], files: CacheF
     if (bytes.toString('latin1', 0, 4) !== MAGIC) return undefined;
     const headerLength = bytes.readUInt32LE(4);
     const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
-    if (header.endianness !== endianness() || header.key !== cacheKey(keywords, files)) return undefined;
+    if (header.endianness !== endianness() || !Array.isArray(header.keywords) || header.key !== cacheKey(keywords ?? header.keywords, files)) return undefined;
     const start = align4(8 + headerLength);
     if (bytes.length !== start + header.deltaLength * 4 || header.classOf.length !== 128) return undefined;
     // a copy: the Buffer's own memory may sit at an offset int32 cannot read from
@@ -65,7 +82,7 @@ export function cachedPrefilterTables(keywords: readonly string[], files: CacheF
     new Uint8Array(delta.buffer).set(bytes.subarray(start));
     const emitOf = new Int32Array(header.deltaLength);
     for (const [at, list] of header.emits) emitOf[at] = list;
-    return { classOf: Uint8Array.from(header.classOf), delta, emitOf, emitLists: header.emitLists };
+    return { keywords: header.keywords, tables: { classOf: Uint8Array.from(header.classOf), delta, emitOf, emitLists: header.emitLists } };
   } catch {
     return undefined; // a truncated or foreign file: build the automaton instead
   }
@@ -84,7 +101,7 @@ export function writePrefilterCache(prefilter: Prefilter, files: CacheFiles = BU
   emitOf.forEach((list, at) => {
     if (list !== 0) emits.push([at, list]);
   });
-  const header: Header = { key, endianness: endianness(), classOf: [...classOf], deltaLength: delta.length, emits, emitLists };
+  const header: Header = { key, keywords: prefilter.keywords, endianness: endianness(), classOf: [...classOf], deltaLength: delta.length, emits, emitLists };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = align4(8 + json.length);
   const out = Buffer.alloc(start + delta.byteLength);
