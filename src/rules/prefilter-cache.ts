@@ -77,9 +77,9 @@ function readCache(files: CacheFiles, keywords: readonly string[] | undefined): 
     if (header.endianness !== endianness() || !Array.isArray(header.keywords) || header.key !== cacheKey(keywords ?? header.keywords, files)) return undefined;
     const start = align4(8 + headerLength);
     if (bytes.length !== start + header.deltaLength * 4 || header.classOf.length !== 128) return undefined;
-    // a copy: the Buffer's own memory may sit at an offset int32 cannot read from
-    const delta = new Int32Array(header.deltaLength);
-    new Uint8Array(delta.buffer).set(bytes.subarray(start));
+    // read in place when aligned (a file this size has a memory of its own), else copied
+    const at = bytes.byteOffset + start;
+    const delta = at % 4 === 0 ? new Int32Array(bytes.buffer, at, header.deltaLength) : new Int32Array(bytes.buffer.slice(at, at + header.deltaLength * 4));
     const emitOf = new Int32Array(header.deltaLength);
     for (const [at, list] of header.emits) emitOf[at] = list;
     return { keywords: header.keywords, tables: { classOf: Uint8Array.from(header.classOf), delta, emitOf, emitLists: header.emitLists } };
