@@ -294,7 +294,7 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   }
   checkEndpointProviders(overrides, opts, [...VALIDATORS.values()].map((v) => v.provider), io);
   // only built-in rules keep their validator: src/validate/binding.ts
-  const validatorByRule = (await import('./validate/binding.js')).validatorsByRule(rules, loadBuiltinRules());
+  const validatorByRule = (await import('./validate/binding.js')).validatorsByRule(rules, loadBuiltinRules(undefined, { withExamples: false }));
   const findings = await validateFindings({
     findings: result.findings,
     validatorOf: (ruleId) => validatorByRule.get(ruleId),
