@@ -2,30 +2,27 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { asBaseline, baselineOf, dropBaselined, dropGitleaksIgnored, type Baseline } from './detect/baseline.js';
 import { appendFile } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { isKeyscanError, KeyscanError } from './errors.js';
 import { mistypedCommandError, parseOptions, parseSize, type Format, type Options } from './options.js';
-import { helpText } from './help.js';
 import type { Reporter } from './report/options.js';
 import { printable } from './report/printable.js';
-import { rulesJson, rulesText } from './report/rules.js';
 import { summarizePractices } from './practices/summary.js';
 import { configRegexes, DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
 import { loadBuiltinRules } from './rules/load.js';
 import { regexCacheDir } from './rules/regex-safety.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { git, repoRoot } from './sources/git.js';
-import { ciPlan } from './ci.js';
 import { DEFAULT_MAX_KEY_AGE_DAYS, scan, scanGit } from './scan.js';
 import { addSuppressed, type PracticeId, type ScanResult, type Severity } from './types.js';
 import { commitSide, NO_SIDE, resolveCommit, workTreeSide, type TrustedSide } from './sources/trusted-side.js';
-import { rangeEnds } from './sources/git-ranges.js';
-import { withConfigFrom } from './trusted-config.js';
 import { readRegularFile } from './sources/bounded-read.js';
 import { packageVersion } from './version.js';
+
+// Modules only some commands need load when used: each module costs the pre-commit hook's start-up.
+const writeFileAtomic: typeof import('./atomic-write.js').writeFileAtomic = async (...args) => (await import('./atomic-write.js')).writeFileAtomic(...args);
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -297,7 +294,7 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   }
   checkEndpointProviders(overrides, opts, [...VALIDATORS.values()].map((v) => v.provider), io);
   // only built-in rules keep their validator: src/validate/binding.ts
-  const validatorByRule = (await import('./validate/binding.js')).validatorsByRule(rules, loadBuiltinRules());
+  const validatorByRule = (await import('./validate/binding.js')).validatorsByRule(rules, loadBuiltinRules(undefined, { withExamples: false }));
   const findings = await validateFindings({
     findings: result.findings,
     validatorOf: (ruleId) => validatorByRule.get(ruleId),
@@ -352,7 +349,7 @@ function progressPrinter(io: Io): ((p: { commits: number; total: number | undefi
 async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<ExitCode> {
   const onProgress = opts.command === 'git' ? progressPrinter(io) : undefined;
   const root = await repoRoot(io.cwd);
-  const found = trusted === undefined || trusted.kind === 'work-tree' ? undefined : { config: (await withConfigFrom(trusted, (path, shown) => loadConfig(path, shown, { regexCacheDir: regexCacheDir(io.env), confineTo: dirname(path) }))) ?? DEFAULT_CONFIG };
+  const found = trusted === undefined || trusted.kind === 'work-tree' ? undefined : { config: (await (await import('./trusted-config.js')).withConfigFrom(trusted, (path, shown) => loadConfig(path, shown, { regexCacheDir: regexCacheDir(io.env), confineTo: dirname(path) }))) ?? DEFAULT_CONFIG };
   const settings = settingsFor(opts, root, io, found);
   const result = await scanGit({
     mode: opts.command === 'staged' ? 'staged' : 'history',
@@ -380,7 +377,7 @@ async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<Exi
  * is not here, nothing from the range's own files may silence the scan: an empty side is used.
  */
 async function trustedSideOf(range: string, root: string, io: Io): Promise<TrustedSide> {
-  const from = rangeEnds(range).from;
+  const from = (await import('./sources/git-ranges.js')).rangeEnds(range).from;
   const base = from === undefined ? undefined : await resolveCommit(root, from);
   if (base !== undefined) return commitSide(root, base);
   io.stderr(`keyscan ci: warning: the base of ${range} is not in this clone: no config, ignore file or baseline is honoured\n`);
@@ -403,7 +400,7 @@ async function runCi(opts: Options, io: Io): Promise<ExitCode> {
     }
   }
   const hasOriginHead = (await git(['rev-parse', '--verify', '--quiet', 'origin/HEAD^{commit}'], root)).code === 0;
-  const plan = ciPlan(io.env, event, hasOriginHead);
+  const plan = (await import('./ci.js')).ciPlan(io.env, event, hasOriginHead);
   io.stderr(`keyscan ci: scanning ${plan.why}${plan.kind === 'range' ? ` (${plan.range})` : ''}\n`);
   const github = plan.system === 'github';
   const summary = github ? io.env['GITHUB_STEP_SUMMARY'] : undefined;
@@ -431,13 +428,14 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     const opts = parseOptions(argv);
     switch (opts.command) {
       case 'help':
-        io.stdout(helpText(opts.helpTopic));
+        io.stdout((await import('./help.js')).helpText(opts.helpTopic));
         return 0;
       case 'version':
         io.stdout(`${packageVersion()}\n`);
         return 0;
       case 'rules': {
         const rules = settingsFor(opts, io.cwd, io).rules;
+        const { rulesJson, rulesText } = await import('./report/rules.js');
         io.stdout(opts.format === 'json' ? rulesJson(rules) : rulesText(rules));
         return 0;
       }

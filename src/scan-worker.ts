@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildRuleSet } from './detect/detect.js';
 import { compileRule } from './rules/compile.js';
+import { cachedPrefilterTables } from './rules/prefilter-cache.js';
 import type { RuleDefinition } from './rules/definition.js';
 import type { PracticeContext } from './practices/apply.js';
 import { readBatch, scanSetup, toPlainFinding, type BatchRequest } from './scan-batch.js';
@@ -18,7 +19,7 @@ const { definitions, maxFileSize, practices, archives, configRegexes, regexBudge
 // config regexes run under their time budget here too, in a worker of this worker
 const guards = configRegexes !== undefined && configRegexes.length > 0 ? await import('./regex-guard.js') : undefined;
 const guard = guards?.createRegexGuard({ definitions, practices, untrusted: configRegexes!, budgetMs: regexBudgetMs ?? guards.DEFAULT_BUDGET_MS });
-const setup = scanSetup(buildRuleSet(definitions.map(compileRule)), maxFileSize, practices, archives, guard);
+const setup = scanSetup(buildRuleSet(definitions.map(compileRule), cachedPrefilterTables), maxFileSize, practices, archives, guard);
 
 parentPort!.on('message', (request: BatchRequest) => {
   try {

@@ -8,6 +8,8 @@ import { KeyscanError } from './errors.js';
 import type { Pool } from './pool.js';
 import type { RegexGuard } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
+import { cachedPrefilterTables } from './rules/prefilter-cache.js';
+import { rulesInPlay } from './rules-in-play.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { findingsIn, MAX_ARCHIVE_FILE_BYTES, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
 import { archiveFragments, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './sources/archives.js';
@@ -172,7 +174,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
 }
 
 async function scanFiles(request: ScanRequest, practices: PracticeContext, guard: RegexGuard | undefined, started: number): Promise<ScanResult> {
-  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule)), request.maxFileSize, practices, request.archives ?? true, guard);
+  const setup = scanSetup(buildRuleSet(request.rules.map(compileRule), cachedPrefilterTables), request.maxFileSize, practices, request.archives ?? true, guard);
   const outcome: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
 
   if (request.targets.includes('-')) {
@@ -321,7 +323,9 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       disabled,
     };
     guard = await regexGuard(request, practices);
-    return scanSetup(buildRuleSet(request.rules.map(compileRule)), Infinity, practices, true, guard);
+    // what a commit adds is at hand: only the rules it can wake are compiled (src/rules-in-play.ts)
+    const rules = request.mode === 'staged' ? rulesInPlay(request.rules, pending.map((f) => f.text)) : request.rules;
+    return scanSetup(buildRuleSet(rules.map(compileRule), rules === request.rules ? cachedPrefilterTables : undefined), Infinity, practices, true, guard);
   };
   let guard: RegexGuard | undefined;
   const scanned = async function* (): AsyncGenerator<Fragment> {

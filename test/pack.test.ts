@@ -71,8 +71,10 @@ function machinePaths(repo: GitRepo): string[] {
 describe('the packed tarball', () => {
   test('holds only what a user needs: the built CLI, the rules, README, package.json', () => {
     const paths = files.map((f) => f.path).sort();
-    for (const path of paths) expect(path).toMatch(/^(?:dist\/.+\.js|dist\/rules\.json|rules\/[\w.-]+\.toml|README\.md|package\.json|LICENSE)$/);
+    for (const path of paths) expect(path).toMatch(/^(?:dist\/.+\.js|dist\/rules\.json|dist\/rule-examples\.json|dist\/prefilter\.bin|rules\/[\w.-]+\.toml|README\.md|package\.json|LICENSE)$/);
     expect(paths).toContain('dist/cli.js');
+    // the keyword automaton the build made: without it every hook run builds its own
+    expect(paths).toContain('dist/prefilter.bin');
     expect(paths.filter((p) => /^(?:test|fixtures|bench|src)\/|\.map$|build-rules/.test(p))).toEqual([]);
     // no stale module from a deleted source file
     for (const path of paths.filter((p) => p.startsWith('dist/') && p.endsWith('.js'))) expect(existsSync(join(PACKAGE_DIR, path.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))), path).toBe(true);

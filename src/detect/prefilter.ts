@@ -4,6 +4,8 @@
  */
 export interface Prefilter {
   readonly keywords: readonly string[];
+  /** The automaton, so a build can keep it (src/rules/prefilter-cache.ts) and a start load it instead of building it. */
+  readonly tables: PrefilterTables;
   /**
    * Appends [keywordIndex, endOffset] to `out` for every occurrence, in order of end offset.
    * Pairs into one flat array, not a callback per hit: the hot loop stays one function.
@@ -25,7 +27,7 @@ export interface PrefilterTables {
    * never a second table unless a keyword ended.
    */
   readonly next: Int32Array;
-  /** Per state, the keywords it ends (longest first is not promised; order of the failure chain). */
+  /** Per state, the keywords it ends (in the order of the failure chain; empty for most states). */
   readonly ends: readonly (readonly number[])[];
 }
 
@@ -101,6 +103,7 @@ export function buildPrefilterTables(keywords: readonly string[]): PrefilterTabl
   return { classOf, classes, next, ends: outputs };
 }
 
+/** `tables`: the ones an earlier build made for exactly these keywords, in this order, if any. */
 export function buildPrefilter(keywords: readonly string[], tables: PrefilterTables = buildPrefilterTables(keywords)): Prefilter {
   const { classes, next, ends } = tables;
   // Every UTF-16 code unit has a class (0 beyond ASCII): no range test in the loop.
@@ -108,6 +111,7 @@ export function buildPrefilter(keywords: readonly string[], tables: PrefilterTab
   classOf.set(tables.classOf);
   return {
     keywords,
+    tables,
     scan(text, out) {
       let state = 0;
       const n = text.length;

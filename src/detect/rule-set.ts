@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { gateSource } from './gate.js';
-import { buildPrefilter, type Prefilter } from './prefilter.js';
+import { buildPrefilter, type Prefilter, type PrefilterTables } from './prefilter.js';
 
 /** What a hit of one keyword sets in motion, split by how each rule runs. */
 export interface KeywordPlan {
@@ -72,7 +72,8 @@ export interface RuleSet {
   readonly scratch: WindowScratch;
 }
 
-export function buildRuleSet(rules: readonly Rule[]): RuleSet {
+/** `cachedPrefilter`: tables kept from an earlier build for these keywords, if any (src/rules/prefilter-cache.ts). */
+export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords: readonly string[]) => PrefilterTables | undefined): RuleSet {
   const keywordIndex = new Map<string, number>();
   const rulesByKeyword: number[][] = [];
   rules.forEach((rule, r) => {
@@ -133,7 +134,7 @@ export function buildRuleSet(rules: readonly Rule[]): RuleSet {
   });
   return {
     rules,
-    prefilter: buildPrefilter(keywords),
+    prefilter: buildPrefilter(keywords, cachedPrefilter?.(keywords)),
     plans,
     gates,
     gateOf,

@@ -299,7 +299,8 @@ function mergeAllow(...lists: Required<Pick<AllowlistDefinition, 'paths' | 'rege
  * The rules a scan runs: the built-ins (unless a config replaces them) minus disabled ones, custom
  * rules (replacing a built-in of the same id), every rule carrying the global allowlist.
  */
-export function effectiveRules(config: Config, builtins: () => RuleDefinition[] = loadBuiltinRules): RuleDefinition[] {
+// a scan never runs the rules' examples: without them, the hook's start-up parses half the JSON
+export function effectiveRules(config: Config, builtins: () => RuleDefinition[] = () => loadBuiltinRules(undefined, { withExamples: false })): RuleDefinition[] {
   const custom = new Map(config.rules.map((r) => [r.id, r]));
   const base = config.useDefault ? builtins().filter((r) => !custom.has(r.id)) : [];
   const all = [...base, ...config.rules].filter((r) => !config.disabledRules.includes(r.id));

@@ -42,8 +42,13 @@ export function parseRuleFile(text: string, source: string): RuleDefinition[] {
 export interface RulesCache {
   /** Name, size and mtime of each rule file, to tell a stale cache. */
   readonly files: readonly string[];
+  /** With empty examples and negatives: those are in RULE_EXAMPLES_CACHE, which no scan reads. */
   readonly definitions: RuleDefinition[];
 }
+
+/** Each built-in rule's examples and negatives, in the order of RulesCache.definitions: for tests and the eval. */
+export const RULE_EXAMPLES_CACHE = fileURLToPath(new URL('../rule-examples.json', import.meta.url));
+export type RuleExamples = Pick<RuleDefinition, 'examples' | 'negatives'>;
 
 function ruleFileNames(dir: string): string[] {
   try {
@@ -66,22 +71,31 @@ export function ruleFilesStamp(dir: string, names: readonly string[]): string[] 
   });
 }
 
-function readCache(dir: string, names: readonly string[]): RuleDefinition[] | undefined {
+function readCache(dir: string, names: readonly string[], withExamples: boolean): RuleDefinition[] | undefined {
   if (dir !== BUILTIN_RULES_DIR) return undefined;
   let cache: RulesCache;
+  let examples: RuleExamples[] | undefined;
   try {
     cache = JSON.parse(readFileSync(RULES_CACHE, 'utf8')) as RulesCache;
+    if (withExamples) examples = JSON.parse(readFileSync(RULE_EXAMPLES_CACHE, 'utf8')) as RuleExamples[];
   } catch {
     return undefined; // no build yet, or running from src/: parse the TOML
   }
   const stamp = ruleFilesStamp(dir, names);
-  return stamp.length === cache.files.length && stamp.every((s, i) => s === cache.files[i]) ? cache.definitions : undefined;
+  if (stamp.length !== cache.files.length || !stamp.every((s, i) => s === cache.files[i])) return undefined;
+  if (examples === undefined) return cache.definitions;
+  if (examples.length !== cache.definitions.length) return undefined;
+  return cache.definitions.map((def, i) => ({ ...def, examples: examples[i]!.examples, negatives: examples[i]!.negatives }));
 }
 
-/** Every rules/*.toml, in file-name order so rule order (a tie-breaker) is stable. */
-export function loadBuiltinRules(dir: string = BUILTIN_RULES_DIR): RuleDefinition[] {
+/**
+ * Every rules/*.toml, in file-name order so rule order (a tie-breaker) is stable. A scan asks
+ * for them without their examples and negatives (empty): it never runs them, and the hook's
+ * start-up then parses half the JSON.
+ */
+export function loadBuiltinRules(dir: string = BUILTIN_RULES_DIR, options: { readonly withExamples?: boolean } = {}): RuleDefinition[] {
   const names = ruleFileNames(dir);
-  const cached = readCache(dir, names);
+  const cached = readCache(dir, names, options.withExamples ?? true);
   if (cached) return cached;
   return parseRuleFiles(dir, names);
 }

@@ -3,8 +3,12 @@
 // synchronous like every file read (it runs in scan workers); the zip directory and tar headers are
 // read here, and every decompression goes through zlib with maxOutputLength, the one hard bound a
 // bomb cannot talk its way past (a zip's declared sizes are the attacker's to choose).
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import type { Fragment, Skipped } from '../types.js';
+
+// zlib loads with the first archive: a scan without one (the pre-commit hook) never pays for it
+let zlib: typeof import('node:zlib') | undefined;
+const loadZlib = (): typeof import('node:zlib') => (zlib ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
 
 export interface ArchiveLimits {
   /** Members of members… of an archive: 3 means a.zip!b.jar!c.tgz!d.txt at most. */
@@ -143,7 +147,7 @@ function zipMembers(data: Buffer, limits: ArchiveLimits, budget: Budget, skip: (
           budget.bytes += body.length;
           return body;
         }
-        return inflateBounded((input, limit) => inflateRawSync(input, { maxOutputLength: limit }), body, limits, budget);
+        return inflateBounded((input, limit) => loadZlib().inflateRawSync(input, { maxOutputLength: limit }), body, limits, budget);
       },
     });
   }
@@ -189,7 +193,7 @@ function tarMembers(data: Buffer, limits: ArchiveLimits, budget: Budget): Member
 }
 
 function gunzipBounded(data: Buffer, limits: ArchiveLimits, budget: Budget): Buffer | 'too-large' {
-  return inflateBounded((input, limit) => gunzipSync(input, { maxOutputLength: limit }), data, { ...limits, maxMemberBytes: limits.maxTotalBytes }, budget);
+  return inflateBounded((input, limit) => loadZlib().gunzipSync(input, { maxOutputLength: limit }), data, { ...limits, maxMemberBytes: limits.maxTotalBytes }, budget);
 }
 
 function walk(data: Buffer, kind: ArchiveKind, path: string, depth: number, limits: ArchiveLimits, budget: Budget, out: ArchiveOutcome): void {

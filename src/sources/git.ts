@@ -217,11 +217,18 @@ const DIFF_ARGS = ['--no-color', '--no-ext-diff', '--no-textconv', '--text', '-U
 
 /** The top of the work tree holding `cwd`; a clear error outside a repository. */
 export async function repoRoot(cwd: string): Promise<string> {
-  const run = await git(['rev-parse', '--show-toplevel'], cwd);
+  // Like the config read, rev-parse --show-toplevel runs nothing (no index, attribute, filter or
+  // remote), so the static pins suffice: it starts beside the read of this directory's pins, not
+  // after it, and the hook waits for one git process less. The pins are still read, and a failure
+  // to read them is still an error.
+  const pins = pinsFor(cwd);
+  pins.catch(() => undefined); // awaited below, unless rev-parse fails first
+  const run = await collect(spawnGit(['rev-parse', '--show-toplevel'], cwd, []));
   if (run.code !== 0) {
     if (/not a git repository/i.test(run.stderr)) throw new KeyscanError('GIT', `not a git repository: ${cwd} (run keyscan in a repository, or scan files with keyscan <path>)`);
     throw new KeyscanError('GIT', `git rev-parse failed: ${firstLine(run.stderr)}`);
   }
+  await pins;
   return run.stdout.trim();
 }
 
