@@ -241,10 +241,10 @@ export function firstLine(text: string): string {
 }
 
 /**
- * Streams a git command's stdout as lines of at most `maxLineBytes` (a longer one comes cut);
+ * Streams a git command's stdout as batches of lines of at most `maxLineBytes` (a longer one comes cut);
  * when the stream ends, a failed git is an error and not an empty result.
  */
-async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<string | CutLine> {
+async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<(string | CutLine)[]> {
   const child = spawnGit(args, cwd, await pinsFor(cwd));
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
