@@ -8,7 +8,7 @@ import type { Pool } from './pool.js';
 import type { RegexGuard } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
 import type { RuleDefinition } from './rules/definition.js';
-import { findingsIn, MAX_ARCHIVE_FILE_BYTES, readBatch, scanSetup, type BatchOutcome, type ScanSetup } from './scan-batch.js';
+import { findingsIn, fromPlainFinding, MAX_ARCHIVE_FILE_BYTES, readBatch, scanSetup, toPlainFinding, type BatchOutcome, type ScanSetup } from './scan-batch.js';
 import { archiveFragments, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './sources/archives.js';
 import type { PracticeContext } from './practices/apply.js';
 import { ABOVE, frontendFacts } from './practices/client-side.js';
@@ -342,12 +342,12 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       bytes += fragment.text.length;
       // an ignored file is still scanned, so the report can say what its ignore line kept out
       for (const finding of findingsIn(fragment, setup!, () => addSuppressed(suppressed, SUPPRESSED_BY_MARKER))) {
-        if (finding.kind === 'secret') secretsSeen.add(finding.secret.reveal());
+        if (finding.kind === 'secret' && !secretsSeen.has(finding.secret.reveal())) secretsSeen.add(structuredClone(finding.secret.reveal()));
         // fingerprint = rule, file and secret hash: the same key in the same file is one finding
         if (reported.has(finding.fingerprint)) continue;
         reported.add(finding.fingerprint);
         if (by !== undefined) addSuppressed(suppressed, by);
-        else findings.push(finding);
+        else findings.push(unshared(finding));
       }
     }
   } finally {
@@ -385,6 +385,16 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       ...(Object.keys(suppressed).length > 0 ? { suppressed } : {}),
     },
   };
+}
+
+/**
+ * The finding with strings of its own. V8 keeps a match (13 characters or more) as a slice of the
+ * text it was cut from, so a key kept until the end of a history scan would hold its whole hunk
+ * (100 KB for a file added in one commit): 1,000 such findings held 90 MB. A copy shares nothing,
+ * as a worker's reply does; structuredClone of a string is one too.
+ */
+function unshared(finding: Finding): Finding {
+  return fromPlainFinding(structuredClone(toPlainFinding(finding)));
 }
 
 /**
