@@ -4,6 +4,7 @@ import { KeyscanError } from '../errors.js';
 import type { CommitInfo, Fragment, Skipped } from '../types.js';
 import { boundedLines, type CutLine } from './bounded-lines.js';
 import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
+import { seenDiffs } from './seen-diffs.js';
 
 /*
  * Every git process keyscan starts is spawned by spawnGit below, with a configuration the scanned
@@ -334,21 +335,16 @@ export function logArgs(options: HistoryOptions): string[] {
 /**
  * Every line each commit adds, as one streaming `git log -p`: one process for the whole history,
  * parsed as it arrives. A diff whose pre/post blobs were already scanned (a cherry-pick, the same
- * change on two branches) is not scanned again.
+ * change on two branches) is not scanned again (within the bounds of seenDiffs).
  */
 export function historyFragments(root: string, options: HistoryOptions): AsyncGenerator<Fragment> {
-  const seen = new Set<string>();
   const maxFileSize = options.maxFileSize ?? Infinity;
   return patchFragments(streamLines(logArgs(options), root, 'git log', lineLimit(maxFileSize)), {
     kind: 'commit',
     maxFileSize,
     onCommit: options.onCommit,
     onSkipped: options.onSkipped,
-    isNewDiff: (blobs) => {
-      if (seen.has(blobs)) return false;
-      seen.add(blobs);
-      return true;
-    },
+    isNewDiff: seenDiffs(),
   });
 }
 
