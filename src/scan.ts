@@ -357,8 +357,8 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   if (request.mode === 'history' && findings.length > 0) {
     const secrets = [...new Set(findings.flatMap((f) => (f.kind === 'secret' ? [f.secret.reveal()] : [])))];
     const atHead = await secretsAtHead(root, secrets);
-    // multi-line keys (PEM blocks) cannot be grepped line-wise; nor can anything if grep failed:
-    // those are looked for in their own file at HEAD
+    // multi-line keys (PEM blocks: a CRLF file at HEAD holds them with \r) and anything when HEAD
+    // could not be searched: those are looked for in their own file at HEAD
     const byFile = findings.filter((f) => f.kind === 'secret' && (atHead === undefined || f.secret.reveal().includes('\n')));
     const heads = byFile.length > 0 ? await readAtHead(root, [...new Set(byFile.map((f) => f.origin.path))], maxFileSize) : new Map<string, string | undefined>();
     const isAtHead = (secret: string): boolean =>

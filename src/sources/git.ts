@@ -4,6 +4,7 @@ import { KeyscanError } from '../errors.js';
 import type { CommitInfo, Fragment, Skipped } from '../types.js';
 import { boundedLines, type CutLine } from './bounded-lines.js';
 import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
+import { literalSearch, type LiteralSearch } from './literal-search.js';
 import { seenDiffs } from './seen-diffs.js';
 
 /*
@@ -419,19 +420,87 @@ export async function readStaged(root: string, paths: readonly string[], maxByte
   return new Map(paths.map((p) => [p, blobs.get(`:${p}`)]));
 }
 
+/** git's own test for a binary file (`git grep -I`): a NUL among its first 8,000 bytes. */
+const BINARY_PROBE_BYTES = 8000;
+
 /**
- * Which of these secrets the tree at HEAD still holds, in any file (a renamed file included).
- * The secrets go to `git grep` on its standard input, never on its command line, where other
- * users of the machine could read them.
+ * Feeds each blob's bytes to `search` as they arrive from one `git cat-file --batch`, a file at a
+ * time (never a whole blob held); a blob whose first 8,000 bytes hold a NUL is binary and skipped,
+ * as `git grep -I` does.
+ */
+async function searchBlobs(root: string, ids: readonly string[], search: LiteralSearch): Promise<boolean> {
+  const child = spawnGit(['cat-file', '--batch'], root, await pinsFor(root), 'pipe');
+  return new Promise((resolve, reject) => {
+    let pending: Buffer = Buffer.alloc(0);
+    let left = -1; // bytes of the current blob still to come, its newline included; -1 between blobs
+    let probe: Buffer[] | undefined; // the blob's first bytes, until BINARY_PROBE_BYTES or its end
+    let probed = 0;
+    let binary = false;
+    const take = (piece: Buffer, last: boolean): void => {
+      if (binary) return;
+      if (probe !== undefined) {
+        probe.push(piece);
+        probed += piece.length;
+        if (probed < BINARY_PROBE_BYTES && !last) return;
+        const head = Buffer.concat(probe);
+        probe = undefined;
+        if (head.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
+          binary = true;
+          return;
+        }
+        search.feed(head);
+        return;
+      }
+      search.feed(piece);
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (pending.length > 0) {
+        if (left < 0) {
+          const eol = pending.indexOf(10);
+          if (eol === -1) return;
+          const m = /^[0-9a-f]+ blob (\d+)$/.exec(pending.subarray(0, eol).toString('utf8'));
+          pending = pending.subarray(eol + 1);
+          if (!m) continue; // "<id> missing": nothing follows
+          left = Number(m[1]) + 1;
+          probe = [];
+          probed = 0;
+          binary = false;
+        }
+        const piece = pending.subarray(0, Math.min(left, pending.length));
+        pending = pending.subarray(piece.length);
+        left -= piece.length;
+        // the record's trailing newline is not the blob's
+        take(left === 0 ? piece.subarray(0, piece.length - 1) : piece, left === 0);
+        if (left === 0) {
+          search.endFile();
+          left = -1;
+        }
+      }
+    });
+    child.stderr!.resume();
+    child.stdin!.on('error', () => undefined);
+    child.on('error', (err) => reject(cannotRun(err)));
+    child.on('close', (code) => resolve(code === 0));
+    child.stdin!.end(ids.map((id) => `${id}\n`).join(''));
+  });
+}
+
+/**
+ * Which of these secrets the tree at HEAD still holds, in any file (a renamed file included), or
+ * undefined when HEAD cannot be read (the caller then asks file by file). Every blob is read once
+ * and searched for all the secrets at once; they never reach git, its command line or its input.
  */
 export async function secretsAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
-  // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
-  const child = spawnGit(['grep', '--no-color', '--no-textconv', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], root, await pinsFor(root), 'pipe');
-  child.stdin!.on('error', () => undefined); // git may stop reading early; its exit code tells
-  child.stdin!.end(`${secrets.filter((s) => !s.includes('\n')).join('\n')}\n`);
-  const run = await collect(child);
-  // 0: matches, 1: none; anything else (no HEAD, say): undefined, and the caller asks file by file
-  return run.code === 0 || run.code === 1 ? new Set(run.stdout.split('\n').filter((line) => line !== '')) : undefined;
+  const tree = await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], root);
+  if (tree.code !== 0) return undefined;
+  const ids = new Set<string>();
+  for (const entry of tree.stdout.split('\u0000')) {
+    const m = /^\d+ blob ([0-9a-f]+)\t/.exec(entry); // "<mode> blob <id>\t<path>"; a submodule is a commit
+    if (m) ids.add(m[1]!);
+  }
+  const search = literalSearch(secrets);
+  return (await searchBlobs(root, [...ids], search)) ? new Set(search.found) : undefined;
 }
 
 /** How git sees one file: tracked, ignored, untracked; undefined outside a repository. */
