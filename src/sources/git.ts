@@ -487,11 +487,19 @@ async function searchBlobs(root: string, ids: readonly string[], search: Literal
 }
 
 /**
- * Which of these secrets the tree at HEAD still holds, in any file (a renamed file included), or
- * undefined when HEAD cannot be read (the caller then asks file by file). Every blob is read once
- * and searched for all the secrets at once; they never reach git, its command line or its input.
+ * Up to this many keys, `git grep -F` looks for them at HEAD (nothing passes through node); past it,
+ * git tries them one by one (2,000 keys: 37 s over 12 MB; 35,000: not done after 15 minutes), so
+ * keyscan reads HEAD's blobs and looks for all at once (0.3 s for 35,000).
  */
-export async function secretsAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
+export const GREP_MAX_SECRETS = 100;
+
+/**
+ * Which of these secrets the tree at HEAD still holds, in any file (a renamed file included), or
+ * undefined when HEAD cannot be read (the caller then asks file by file). The secrets never go on a
+ * command line, where other users of the machine could read them.
+ */
+export async function secretsAtHead(root: string, secrets: readonly string[], grepMaxSecrets = GREP_MAX_SECRETS): Promise<Set<string> | undefined> {
+  if (secrets.length <= grepMaxSecrets) return grepAtHead(root, secrets);
   const tree = await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], root);
   if (tree.code !== 0) return undefined;
   const ids = new Set<string>();
@@ -501,6 +509,17 @@ export async function secretsAtHead(root: string, secrets: readonly string[]): P
   }
   const search = literalSearch(secrets);
   return (await searchBlobs(root, [...ids], search)) ? new Set(search.found) : undefined;
+}
+
+/** secretsAtHead for a few keys: they go to `git grep` on its standard input; multi-line ones cannot be grepped line-wise. */
+async function grepAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
+  // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
+  const child = spawnGit(['grep', '--no-color', '--no-textconv', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], root, await pinsFor(root), 'pipe');
+  child.stdin!.on('error', () => undefined); // git may stop reading early; its exit code tells
+  child.stdin!.end(`${secrets.filter((s) => !s.includes('\n')).join('\n')}\n`);
+  const run = await collect(child);
+  // 0: matches, 1: none; anything else (no HEAD, say): undefined, and the caller asks file by file
+  return run.code === 0 || run.code === 1 ? new Set(run.stdout.split('\n').filter((line) => line !== '')) : undefined;
 }
 
 /** How git sees one file: tracked, ignored, untracked; undefined outside a repository. */
