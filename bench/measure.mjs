@@ -52,14 +52,14 @@ function pollPeakKb(pid) {
  * time (user + system) only with GNU time. Throws when the exit code is not in `okCodes`: a
  * crashed run must not pass for a fast one.
  */
-export async function timedRun(command, args, { method, timeFile, okCodes = [0], cwd, env }) {
+export async function timedRun(command, args, { method, timeFile, okCodes = [0], cwd, env, discardStdout = false }) {
   const useTime = method === 'time';
   const started = performance.now();
-  const child = useTime
-    ? spawn(GNU_TIME, ['-v', '-o', timeFile, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env })
-    : spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, env });
+  // discardStdout: the command writes to /dev/null, as `cmd > /dev/null` would (a git log -p floor)
+  const stdio = ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'];
+  const child = useTime ? spawn(GNU_TIME, ['-v', '-o', timeFile, command, ...args], { stdio, cwd, env }) : spawn(command, args, { stdio, cwd, env });
   const stopPolling = method === 'proc' ? pollPeakKb(child.pid) : undefined;
-  const stdout = collect(child.stdout);
+  const stdout = discardStdout ? () => '' : collect(child.stdout);
   const stderr = collect(child.stderr);
   const code = await waitForExit(child);
   const seconds = (performance.now() - started) / 1000;

@@ -140,6 +140,23 @@ describe.concurrent('keyscan git: keys that are easy to miss', () => {
     expect(report.findings.map((f) => [f.file, f.commit, f.message])).toEqual([['merge-fix.env', merge, 'Merge branch side']]);
     expectNoKeyIn(run);
   });
+
+  test('a change merged from a branch is read once, at the branch commit: the merge scans no diff of its own', async () => {
+    const repo = tempRepo({ 'main.txt': 'main\n' }, { commit: 'initial' });
+    repo.git(['checkout', '-q', '-b', 'side']);
+    const side = repo.commitFiles({ 'side.env': `OPENAI_API_KEY=${KEY_2}\n` }, 'side work');
+    repo.git(['checkout', '-q', 'main']);
+    repo.commitFiles({ 'main.txt': 'main\nmore\n' }, 'main work');
+    repo.git(['merge', '-q', '--no-ff', '-m', 'Merge branch side', 'side']);
+    const { code, report } = await gitJson(repo.root);
+    expect(code).toBe(1);
+    expect(report.findings.map((f) => [f.file, f.commit])).toEqual([['side.env', side]]);
+    // the lines added and the messages, each once: the merge's first-parent diff of side.env has
+    // the blobs of the side commit's, so it is not read again
+    const added = ['main', `OPENAI_API_KEY=${KEY_2}`, 'more'];
+    const messages = ['initial', 'side work', 'main work', 'Merge branch side'];
+    expect(report.stats.bytes).toBe([...added, ...messages].join('').length);
+  });
 });
 
 describe.concurrent('keyscan git: branches and revisions', () => {

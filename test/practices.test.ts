@@ -670,6 +670,21 @@ describe.concurrent('keyscan git: practice/leaked-in-history and practice/stale-
     const { report } = await scanJson(r.root, ['git']);
     expect(report.findings.map((f) => f.practices)).toEqual([['practice/hardcoded-key', 'practice/stale-key']]);
   });
+
+  test('a key moved deep into a large file is still in the tree: stale, not leaked', async () => {
+    const r = tempRepo();
+    r.commitFiles({ 'config.py': `import os\n\nOPENAI_KEY = "${KEY}"\n` }, 'add config', { date: '2020-01-02T10:00:00Z' });
+    // git hands the blob over in several pieces: the key may be cut between two of them
+    const filler = Array.from({ length: 3000 }, (_, i) => `LINE_${i} = ${i}  # ${'-'.repeat(60)}`).join('\n');
+    r.git(['rm', '-q', 'config.py']);
+    r.commitFiles({ 'settings/all.py': `${filler}\nOPENAI_KEY = "${KEY}"\n${filler}\n` }, 'merge the settings', { date: daysAgo(1) });
+    const { report } = await scanJson(r.root, ['git']);
+    // config.py is gone: only the search of every file at HEAD can tell that the key is still there
+    expect(report.findings.map((f) => [f.file, f.practices])).toEqual([
+      ['config.py', ['practice/hardcoded-key', 'practice/stale-key']],
+      ['settings/all.py', ['practice/hardcoded-key']],
+    ]);
+  });
 });
 
 describe.concurrent('the practice summary', () => {

@@ -12,8 +12,13 @@ const HEAD_BYTES = 4096;
  * Holds at most `maxLineBytes` of any line: the rest of a longer line is dropped as it arrives, so
  * a 300 MB one-line file costs `maxLineBytes` of memory, not 300 MB. A longer line comes out as a
  * CutLine, never decoded whole.
+ *
+ * Lines come in batches, the lines each chunk read ends: one await per chunk (64 KiB from a pipe),
+ * not one per line, which cost a history scan more than parsing the patch. The next chunk is read
+ * only when the consumer asks for the next batch, so a slow consumer holds git back (its pipe
+ * fills) instead of the log piling up here.
  */
-export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<string | CutLine> {
+export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<(string | CutLine)[]> {
   let parts: Buffer[] = [];
   let held = 0;
   let head: Buffer | undefined; // set once the line is cut
@@ -43,13 +48,15 @@ export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLi
   };
   for await (const data of input) {
     const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    const batch: (string | CutLine)[] = [];
     let start = 0;
     for (let eol = chunk.indexOf(10); eol !== -1; eol = chunk.indexOf(10, start)) {
       take(chunk.subarray(start, eol));
-      yield line();
+      batch.push(line());
       start = eol + 1;
     }
     if (start < chunk.length) take(chunk.subarray(start));
+    if (batch.length > 0) yield batch;
   }
-  if (held > 0 || parts.length > 0 || head !== undefined) yield line();
+  if (held > 0 || parts.length > 0 || head !== undefined) yield [line()];
 }

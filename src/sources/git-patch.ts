@@ -76,7 +76,7 @@ type FileState = 'scan' | 'seen' | 'binary' | 'too-large';
  * maxFileSize is too large, and both are reported through onSkipped instead. Hunk bodies are read
  * by the counts in their headers, so an added line that looks like a header is still text.
  */
-export async function* patchFragments(lines: AsyncIterable<string | CutLine>, options: PatchOptions): AsyncGenerator<Fragment> {
+export async function* patchFragments(batches: AsyncIterable<readonly (string | CutLine)[]>, options: PatchOptions): AsyncGenerator<Fragment> {
   const maxFileSize = options.maxFileSize ?? Infinity;
   let commit: CommitInfo | undefined;
   let path: string | undefined;
@@ -145,78 +145,81 @@ export async function* patchFragments(lines: AsyncIterable<string | CutLine>, op
     added.push(text);
   };
 
-  for await (const item of lines) {
-    const line = typeof item === 'string' ? item : item.head;
-    if (message !== undefined) {
-      const end = line.indexOf(MESSAGE_END);
-      if (end === -1 || line.slice(end + MESSAGE_END.length) !== commit!.commit) {
-        messageChars += line.length + 1;
-        if (messageChars <= MAX_MESSAGE_CHARS) message.push(line);
+  // lines come in batches (one per chunk git wrote): an await per chunk, not per line
+  for await (const batch of batches) {
+    for (const item of batch) {
+      const line = typeof item === 'string' ? item : item.head;
+      if (message !== undefined) {
+        const end = line.indexOf(MESSAGE_END);
+        if (end === -1 || line.slice(end + MESSAGE_END.length) !== commit!.commit) {
+          messageChars += line.length + 1;
+          if (messageChars <= MAX_MESSAGE_CHARS) message.push(line);
+          continue;
+        }
+        if (end > 0) message.push(line.slice(0, end));
+        // %B is followed by %n: the message's own last line break leaves one empty line, or two
+        while (message.length > 0 && message.at(-1) === '') message.pop();
+        const text = message.join('\n');
+        message = undefined;
+        if (text.trim() !== '') yield { text, origin: { kind: 'message', path: MESSAGE_PATH, ...commit! }, lineOffset: 0 };
         continue;
       }
-      if (end > 0) message.push(line.slice(0, end));
-      // %B is followed by %n: the message's own last line break leaves one empty line, or two
-      while (message.length > 0 && message.at(-1) === '') message.pop();
-      const text = message.join('\n');
-      message = undefined;
-      if (text.trim() !== '') yield { text, origin: { kind: 'message', path: MESSAGE_PATH, ...commit! }, lineOffset: 0 };
-      continue;
-    }
-    if (oldLeft > 0 || newLeft > 0) {
-      const sign = line[0];
-      if (sign === '+') {
-        if (added.length === 0) addedStart = nextNewLine;
-        else if (addedStart + added.length !== nextNewLine) {
-          flushHunk();
-          addedStart = nextNewLine;
+      if (oldLeft > 0 || newLeft > 0) {
+        const sign = line[0];
+        if (sign === '+') {
+          if (added.length === 0) addedStart = nextNewLine;
+          else if (addedStart + added.length !== nextNewLine) {
+            flushHunk();
+            addedStart = nextNewLine;
+          }
+          addLine(line.slice(1), typeof item !== 'string');
+          newLeft--;
+          nextNewLine++;
+        } else if (sign === '-') {
+          oldLeft--;
+        } else if (sign === ' ') {
+          oldLeft--;
+          newLeft--;
+          nextNewLine++;
+        } else if (sign !== '\\') {
+          // a malformed hunk: stop trusting its counts
+          oldLeft = 0;
+          newLeft = 0;
         }
-        addLine(line.slice(1), typeof item !== 'string');
-        newLeft--;
-        nextNewLine++;
-      } else if (sign === '-') {
-        oldLeft--;
-      } else if (sign === ' ') {
-        oldLeft--;
-        newLeft--;
-        nextNewLine++;
-      } else if (sign !== '\\') {
-        // a malformed hunk: stop trusting its counts
+        if (oldLeft > 0 || newLeft > 0 || sign === '\\') continue;
+        flushHunk();
+        continue;
+      }
+      if (line.startsWith('@@')) {
+        const m = HUNK_HEADER.exec(line);
+        if (!m) continue;
+        oldLeft = m[1] === undefined ? 1 : Number(m[1]);
+        nextNewLine = Number(m[2]);
+        newLeft = m[3] === undefined ? 1 : Number(m[3]);
+      } else if (line.startsWith('diff --git ')) {
+        yield* endFile();
+        path = undefined;
+        blobs = '';
+        state = 'scan';
+      } else if (line.startsWith('+++ ')) {
+        path = newPathOf(line);
+        // the same change to the same path (a cherry-pick, a branch merged in) is scanned once
+        if (path !== undefined && blobs !== '' && options.isNewDiff && !options.isNewDiff(`${blobs} ${path}`)) state = 'seen';
+      } else if (line.startsWith('index ')) {
+        blobs = line.slice(6).split(' ')[0] ?? '';
+      } else if (line.startsWith(COMMIT_MARK)) {
+        yield* endFile();
+        commit = parseCommitLine(line);
+        path = undefined;
+        state = 'scan';
         oldLeft = 0;
         newLeft = 0;
-      }
-      if (oldLeft > 0 || newLeft > 0 || sign === '\\') continue;
-      flushHunk();
-      continue;
-    }
-    if (line.startsWith('@@')) {
-      const m = HUNK_HEADER.exec(line);
-      if (!m) continue;
-      oldLeft = m[1] === undefined ? 1 : Number(m[1]);
-      nextNewLine = Number(m[2]);
-      newLeft = m[3] === undefined ? 1 : Number(m[3]);
-    } else if (line.startsWith('diff --git ')) {
-      yield* endFile();
-      path = undefined;
-      blobs = '';
-      state = 'scan';
-    } else if (line.startsWith('+++ ')) {
-      path = newPathOf(line);
-      // the same change to the same path (a cherry-pick, a branch merged in) is scanned once
-      if (path !== undefined && blobs !== '' && options.isNewDiff && !options.isNewDiff(`${blobs} ${path}`)) state = 'seen';
-    } else if (line.startsWith('index ')) {
-      blobs = line.slice(6).split(' ')[0] ?? '';
-    } else if (line.startsWith(COMMIT_MARK)) {
-      yield* endFile();
-      commit = parseCommitLine(line);
-      path = undefined;
-      state = 'scan';
-      oldLeft = 0;
-      newLeft = 0;
-      options.onCommit?.(commit);
-      // only git log's format has a message after the header
-      if (options.kind === 'commit') {
-        message = [];
-        messageChars = 0;
+        options.onCommit?.(commit);
+        // only git log's format has a message after the header
+        if (options.kind === 'commit') {
+          message = [];
+          messageChars = 0;
+        }
       }
     }
   }

@@ -4,6 +4,8 @@ import { KeyscanError } from '../errors.js';
 import type { CommitInfo, Fragment, Skipped } from '../types.js';
 import { boundedLines, type CutLine } from './bounded-lines.js';
 import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
+import { literalSearch, type LiteralSearch } from './literal-search.js';
+import { seenDiffs } from './seen-diffs.js';
 
 /*
  * Every git process keyscan starts is spawned by spawnGit below, with a configuration the scanned
@@ -36,6 +38,11 @@ import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
  *   scan what was really committed.
  * - log.showRoot=true: false would hide the whole first commit's patch from `git log -p`.
  * - core.bigFileThreshold=512m (git's default): above it git calls a file binary in a diff.
+ * - core.deltaBaseCacheLimit=64m, core.packedGitWindowSize=1m, core.packedGitLimit=16m: `git log -p`
+ *   keeps up to 96 MB of delta bases by default and maps whole packs, so its peak RSS grew with the
+ *   history (143 MB at 30,000 commits, 169 MB on a 63 MB pack); pinned, it stays near 90 MB at the
+ *   same speed (at 16m-32m a history of large, often-edited files reads 1.6-3x slower), and a
+ *   repository cannot raise it.
  * - filter.<driver>.{clean,smudge,process} (empty; required=false), diff.<driver>.{textconv,command},
  *   merge.<driver>.driver, {diff,merge,gui}tool.<name>.cmd, credential.<url>.helper,
  *   gpg.<format>.program, pager.<cmd>, protocol.<name>.allow: names chosen by the repository, so
@@ -66,6 +73,10 @@ const STATIC_PINS: readonly (readonly [string, string])[] = [
   ['submodule.recurse', 'false'],
   ['diff.submodule', 'short'],
   ['core.attributesFile', '/dev/null'],
+  // memory: git's own peak stays flat however long the history or large the pack
+  ['core.deltaBaseCacheLimit', '64m'],
+  ['core.packedGitWindowSize', '1m'],
+  ['core.packedGitLimit', '16m'],
   // programs
   ['core.fsmonitor', 'false'],
   ['core.hooksPath', '/dev/null'],
@@ -239,10 +250,10 @@ export function firstLine(text: string): string {
 }
 
 /**
- * Streams a git command's stdout as lines of at most `maxLineBytes` (a longer one comes cut);
+ * Streams a git command's stdout as batches of lines of at most `maxLineBytes` (a longer one comes cut);
  * when the stream ends, a failed git is an error and not an empty result.
  */
-async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<string | CutLine> {
+async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<(string | CutLine)[]> {
   const child = spawnGit(args, cwd, await pinsFor(cwd));
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
@@ -332,21 +343,16 @@ export function logArgs(options: HistoryOptions): string[] {
 /**
  * Every line each commit adds, as one streaming `git log -p`: one process for the whole history,
  * parsed as it arrives. A diff whose pre/post blobs were already scanned (a cherry-pick, the same
- * change on two branches) is not scanned again.
+ * change on two branches) is not scanned again (within the bounds of seenDiffs).
  */
 export function historyFragments(root: string, options: HistoryOptions): AsyncGenerator<Fragment> {
-  const seen = new Set<string>();
   const maxFileSize = options.maxFileSize ?? Infinity;
   return patchFragments(streamLines(logArgs(options), root, 'git log', lineLimit(maxFileSize)), {
     kind: 'commit',
     maxFileSize,
     onCommit: options.onCommit,
     onSkipped: options.onSkipped,
-    isNewDiff: (blobs) => {
-      if (seen.has(blobs)) return false;
-      seen.add(blobs);
-      return true;
-    },
+    isNewDiff: seenDiffs(),
   });
 }
 
@@ -421,12 +427,99 @@ export async function readStaged(root: string, paths: readonly string[], maxByte
   return new Map(paths.map((p) => [p, blobs.get(`:${p}`)]));
 }
 
+/** git's own test for a binary file (`git grep -I`): a NUL among its first 8,000 bytes. */
+const BINARY_PROBE_BYTES = 8000;
+
 /**
- * Which of these secrets the tree at HEAD still holds, in any file (a renamed file included).
- * The secrets go to `git grep` on its standard input, never on its command line, where other
- * users of the machine could read them.
+ * Feeds each blob's bytes to `search` as they arrive from one `git cat-file --batch`, a file at a
+ * time (never a whole blob held); a blob whose first 8,000 bytes hold a NUL is binary and skipped,
+ * as `git grep -I` does.
  */
-export async function secretsAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
+async function searchBlobs(root: string, ids: readonly string[], search: LiteralSearch): Promise<boolean> {
+  const child = spawnGit(['cat-file', '--batch'], root, await pinsFor(root), 'pipe');
+  return new Promise((resolve, reject) => {
+    let pending: Buffer = Buffer.alloc(0);
+    let left = -1; // bytes of the current blob still to come, its newline included; -1 between blobs
+    let probe: Buffer[] | undefined; // the blob's first bytes, until BINARY_PROBE_BYTES or its end
+    let probed = 0;
+    let binary = false;
+    const take = (piece: Buffer, last: boolean): void => {
+      if (binary) return;
+      if (probe !== undefined) {
+        probe.push(piece);
+        probed += piece.length;
+        if (probed < BINARY_PROBE_BYTES && !last) return;
+        const head = Buffer.concat(probe);
+        probe = undefined;
+        if (head.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
+          binary = true;
+          return;
+        }
+        search.feed(head);
+        return;
+      }
+      search.feed(piece);
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (pending.length > 0) {
+        if (left < 0) {
+          const eol = pending.indexOf(10);
+          if (eol === -1) return;
+          const m = /^[0-9a-f]+ blob (\d+)$/.exec(pending.subarray(0, eol).toString('utf8'));
+          pending = pending.subarray(eol + 1);
+          if (!m) continue; // "<id> missing": nothing follows
+          left = Number(m[1]) + 1;
+          probe = [];
+          probed = 0;
+          binary = false;
+        }
+        const piece = pending.subarray(0, Math.min(left, pending.length));
+        pending = pending.subarray(piece.length);
+        left -= piece.length;
+        // the record's trailing newline is not the blob's
+        take(left === 0 ? piece.subarray(0, piece.length - 1) : piece, left === 0);
+        if (left === 0) {
+          search.endFile();
+          left = -1;
+        }
+      }
+    });
+    child.stderr!.resume();
+    child.stdin!.on('error', () => undefined);
+    child.on('error', (err) => reject(cannotRun(err)));
+    child.on('close', (code) => resolve(code === 0));
+    child.stdin!.end(ids.map((id) => `${id}\n`).join(''));
+  });
+}
+
+/**
+ * Up to this many keys, `git grep -F` looks for them at HEAD (nothing passes through node); past it,
+ * git tries them one by one (2,000 keys: 37 s over 12 MB; 35,000: not done after 15 minutes), so
+ * keyscan reads HEAD's blobs and looks for all at once (0.3 s for 35,000).
+ */
+export const GREP_MAX_SECRETS = 100;
+
+/**
+ * Which of these secrets the tree at HEAD still holds, in any file (a renamed file included), or
+ * undefined when HEAD cannot be read (the caller then asks file by file). The secrets never go on a
+ * command line, where other users of the machine could read them.
+ */
+export async function secretsAtHead(root: string, secrets: readonly string[], grepMaxSecrets = GREP_MAX_SECRETS): Promise<Set<string> | undefined> {
+  if (secrets.length <= grepMaxSecrets) return grepAtHead(root, secrets);
+  const tree = await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], root);
+  if (tree.code !== 0) return undefined;
+  const ids = new Set<string>();
+  for (const entry of tree.stdout.split('\u0000')) {
+    const m = /^\d+ blob ([0-9a-f]+)\t/.exec(entry); // "<mode> blob <id>\t<path>"; a submodule is a commit
+    if (m) ids.add(m[1]!);
+  }
+  const search = literalSearch(secrets);
+  return (await searchBlobs(root, [...ids], search)) ? new Set(search.found) : undefined;
+}
+
+/** secretsAtHead for a few keys: they go to `git grep` on its standard input; multi-line ones cannot be grepped line-wise. */
+async function grepAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
   // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
   const child = spawnGit(['grep', '--no-color', '--no-textconv', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], root, await pinsFor(root), 'pipe');
   child.stdin!.on('error', () => undefined); // git may stop reading early; its exit code tells
