@@ -1,4 +1,4 @@
-import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -127,4 +127,9 @@ describe('the built rules cache', () => {
     expect(forScan.every((def) => def.examples.length === 0 && def.negatives.length === 0)).toBe(true);
     expect(withExamples.filter((def) => def.examples.length > 0).length).toBeGreaterThan(400);
   });
+});
+
+test('the build leaves the bin executable: npx keyscan in a fresh clone runs dist/cli.js itself', () => {
+  const mode = statSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url))).mode;
+  expect(mode & 0o111).toBe(0o111);
 });
