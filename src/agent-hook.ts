@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { holdsEncodedText } from './detect/decode.js';
 import { buildRuleSet } from './detect/detect.js';
 import { envVarFor } from './practices/apply.js';
 import { redact } from './report/redact.js';
 import { compileRule } from './rules/compile.js';
 import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig } from './rules/config.js';
+import { cachedPrefilterTables } from './rules/prefilter-cache.js';
+import { rulesInPlay } from './rules-in-play.js';
 import { findingsIn, scanSetup } from './scan-batch.js';
-import type { RuleDefinition } from './rules/definition.js';
 import type { Secret } from './secret.js';
-import { eventFragments, readHookEvent, type EventField } from './sources/agent-event.js';
+import { eventFragments, readHookEvent } from './sources/agent-event.js';
 import { PROTOCOLS, protocolForEvent } from './agents/registry.js';
 import type { AgentId, HookAnswer, HookEvent, Leak } from './agents/protocol.js';
 
@@ -18,23 +18,6 @@ export interface AgentHookIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
-}
-
-/** Up to this much text, a hook compiles only the rules whose keywords occur in it. */
-const SMALL_EVENT_CHARS = 256 * 1024;
-
-/**
- * The rules that can match these fields. A rule runs only near one of its keywords, so one whose
- * keywords are all absent cannot find anything: skipping it changes no result, and saves most of
- * the start-up (compiling every rule and the keyword automaton) on the small texts hooks see.
- */
-export function rulesFor(definitions: readonly RuleDefinition[], fields: readonly EventField[]): readonly RuleDefinition[] {
-  const size = fields.reduce((n, f) => n + f.text.length, 0);
-  // an encoded token hides the keywords of the key inside it (src/detect/decode.ts)
-  if (size > SMALL_EVENT_CHARS || fields.some((f) => holdsEncodedText(f.text))) return definitions;
-  // toLowerCase folds more than ASCII, so it can only add candidates, never lose one
-  const lower = fields.map((f) => f.text.toLowerCase()).join('\n');
-  return definitions.filter((d) => d.keywords.some((k) => lower.includes(k.toLowerCase())));
 }
 
 const URL_IN_TEXT = /https:\/\/[^\s)"'`,;]+[^\s)"'`,;.]/;
@@ -50,8 +33,10 @@ export function leaksIn(event: HookEvent, configPath: string | undefined, cwd: s
     ...(event.toolName === undefined ? [] : [{ path: 'tool name', text: event.toolName }]),
   ];
   const fields = [...event.fields, ...named];
-  const rules = rulesFor(effectiveRules(config), fields);
-  const setup = scanSetup(buildRuleSet(rules.map(compileRule)), Infinity, {
+  // only the rules the event can wake are compiled: a hook's start-up is most of its time
+  const all = effectiveRules(config);
+  const rules = rulesInPlay(all, fields.map((f) => f.text));
+  const setup = scanSetup(buildRuleSet(rules.map(compileRule), rules === all ? cachedPrefilterTables : undefined), Infinity, {
     frontend: { browserPackages: [], serverFirstPackages: [], clientSidePaths: config.practices.clientSidePaths },
     tracked: { kind: 'all' },
     disabled: config.practices.disable,

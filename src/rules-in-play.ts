@@ -9,9 +9,10 @@ const SMALL_TEXT_CHARS = 512 * 1024;
 /**
  * The rules that can match in these texts. A rule runs only near one of its keywords, so one whose
  * keywords are all absent finds nothing: leaving it out changes no result, and saves compiling it
- * and its part of the automaton (the pre-commit hook's start-up). The keywords are looked for with
- * the built-in rules' cached automaton, as detect() looks for them; a rule with a keyword that
- * automaton lacks (a config's own) is kept. The same array when nothing is left out.
+ * and its part of the automaton (the start-up of `keyscan staged` and of the agent hooks). The
+ * keywords are looked for with the built-in rules' cached automaton, as detect() looks for them; a
+ * rule with a keyword that automaton lacks (a config's own) is kept. The same array when nothing
+ * is left out.
  */
 export function rulesInPlay(definitions: readonly RuleDefinition[], texts: readonly string[], automatonOf: () => KeywordAutomaton | undefined = cachedKeywordAutomaton): readonly RuleDefinition[] {
   let size = 0;
