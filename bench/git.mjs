@@ -12,7 +12,7 @@ import { logArgs } from '../dist/sources/git.js';
 import { median, timedRun } from './measure.mjs';
 import { createRng } from './prng.mjs';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const HOOK_RUNS = 15;
 const HOOK_TARGET_MS = 300;
 // issue 14: a 10,000-commit history within 150 MB, flat with its length, within 2x git log -p

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { median } from './measure.mjs';
 import { createRng } from './prng.mjs';
 
-const CLIS = process.argv.length > 2 ? process.argv.slice(2).map((p) => resolve(p)) : [fileURLToPath(new URL('../dist/cli.js', import.meta.url))];
+const CLIS = process.argv.length > 2 ? process.argv.slice(2).map((p) => resolve(p)) : [fileURLToPath(new URL('../dist/cli.cjs', import.meta.url))];
 const RUNS = Number(process.env.BENCH_HOOK_RUNS ?? 21);
 const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' };
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { timedRun } from './measure.mjs';
 import { createRng } from './prng.mjs';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const TARGETS = { planSeconds: 10, mergeSeconds: 10, mergeRssMb: 500 };
 const ORG_REPOS = 1000;
 const SHARD_REPORTS = 256;

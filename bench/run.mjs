@@ -21,7 +21,7 @@ import { realCodeTree } from './realcode.mjs';
 import { median, rssMethod, timedRun } from './measure.mjs';
 import { formatSelfTimes, formatStageTimes, ruleIdsByRegex, selfTimes, stageTimes } from './profile-summary.mjs';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./read-floor.mjs', import.meta.url));
 /** What keyscan's walk skips in the generated trees: dist/ through the tree's .gitignore. */
 const FLOOR_SKIP = 'dist,node_modules,.git';

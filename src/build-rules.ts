@@ -2,8 +2,7 @@
 // examples apart, in dist/rule-examples.json), so the CLI's start-up (the pre-commit hook's latency)
 // skips the TOML parser and regex checks; and dist/prefilter.bin, the built-in rules' keyword
 // automaton, so it skips building that too.
-import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { buildRuleSet } from './detect/rule-set.js';
 import { compileRule } from './rules/compile.js';
 import { writePrefilterCache } from './rules/prefilter-cache.js';
@@ -15,6 +14,3 @@ const cache: RulesCache = { files: ruleFilesStamp(BUILTIN_RULES_DIR, names), def
 writeFileSync(RULES_CACHE, JSON.stringify(cache));
 writeFileSync(RULE_EXAMPLES_CACHE, JSON.stringify(definitions.map(({ examples, negatives }): RuleExamples => ({ examples, negatives }))));
 writePrefilterCache(buildRuleSet(definitions.map(compileRule)).prefilter);
-// `npx keyscan` in a clone runs the bin file itself (npm 11 does not link a project's own bins), and
-// tsc writes it without the executable bit
-chmodSync(fileURLToPath(new URL('./cli.js', import.meta.url)), 0o755);

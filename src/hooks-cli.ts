@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Io, ExitCode } from './cli.js';
+import type { Io, ExitCode } from './run.js';
 import { KeyscanError } from './errors.js';
 import type { Options } from './options.js';
 import type { ScanResult, SecretFinding } from './types.js';

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { BATCH_LIMITS, type Batch } from './batch-by-size.js';
 import { KeyscanError } from './errors.js';
 import { fromPlainFinding, type BatchOutcome, type BatchRequest, type PlainFinding } from './scan-batch.js';
@@ -23,6 +24,8 @@ const BATCHES_PER_WORKER = 2;
 const QUEUED_BYTES_PER_WORKER = BATCH_LIMITS.bytes;
 
 export function createPool(size: number, workerData: unknown): Pool {
+  // required here, not imported: the bundle (src/build-bundle.ts) would load it at every start
+  const { Worker: WorkerThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const url = new URL('./scan-worker.js', import.meta.url);
   const total: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
   const pending = new Map<number, { worker: number; bytes: number; resolve: () => void; reject: (err: Error) => void }>();
@@ -33,7 +36,7 @@ export function createPool(size: number, workerData: unknown): Pool {
   let wake: (() => void) | undefined;
 
   const workers = Array.from({ length: size }, (_, w) => {
-    const worker = new Worker(url, { workerData });
+    const worker: Worker = new WorkerThread(url, { workerData });
     worker.on('message', (reply: Reply) => {
       const job = pending.get(reply.id);
       if (!job) return;

@@ -7,7 +7,8 @@
 // starts), the fragment is scanned again without it, and the scan goes on. Built-in rules are not
 // timed: a large file under load is never dropped for them. Without config regexes none of this
 // loads: the built-in rules' hot path and the hook's start-up are unchanged.
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { KeyscanError } from './errors.js';
 import type { PracticeContext } from './practices/apply.js';
 import type { RuleDefinition } from './rules/definition.js';
@@ -85,6 +86,8 @@ export function createRegexGuard(options: {
   untrusted: readonly string[];
   budgetMs: number;
 }): RegexGuard {
+  // required here, not imported: the bundle (src/build-bundle.ts) would load it at every start
+  const { MessageChannel, receiveMessageOnPort, Worker: WorkerThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const url = new URL('./regex-guard-worker.js', import.meta.url);
   const labels = labelsOf(options.definitions, options.untrusted);
   const strikes = new Array<number>(labels.length + 1).fill(0);
@@ -101,7 +104,7 @@ export function createRegexGuard(options: {
     const state = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     const data: GuardData = { definitions: options.definitions, practices, untrusted: options.untrusted, shared, epochMs, port: port2 };
-    const worker = new Worker(url, { workerData: data, transferList: [port2] });
+    const worker: Worker = new WorkerThread(url, { workerData: data, transferList: [port2] });
     worker.unref();
     // its errors arrive through READY or a reply; an 'error' event left unheard would end the process
     worker.on('error', () => undefined);

@@ -107,6 +107,11 @@ async function practiceContextForFiles(targets: readonly string[], cwd: string, 
 /** Below this much text a scan stays in one thread: starting workers would cost more than it saves. */
 const POOL_START_BYTES = 16 * 1024 * 1024;
 
+/** A monotonic clock in ms; not performance.now(), whose first use loads perf_hooks on the hook's start-up. */
+function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
@@ -162,7 +167,7 @@ function useThreads(request: ScanRequest): number {
 }
 
 export async function scan(request: ScanRequest): Promise<ScanResult> {
-  const started = performance.now();
+  const started = nowMs();
   await checkTargets(request.targets, request.cwd);
   const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? [], request.clientSidePaths ?? []);
   const guard = await regexGuard(request, practices);
@@ -234,7 +239,7 @@ async function scanFiles(request: ScanRequest, practices: PracticeContext, guard
       files: outcome.files,
       bytes: outcome.bytes,
       skipped: outcome.skipped.length,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(nowMs() - started),
       ...(outcome.allowed > 0 ? { suppressed: { [SUPPRESSED_BY_MARKER]: outcome.allowed } } : {}),
     },
   };
@@ -277,7 +282,7 @@ export interface GitScanRequest {
  * commits is reported once, at the commit that introduced it (history is read oldest first).
  */
 export async function scanGit(request: GitScanRequest): Promise<ScanResult & { root: string }> {
-  const started = performance.now();
+  const started = nowMs();
   // the caller usually knows the root already (it looked for a config there): one git call less
   const root = request.root ?? (await repoRoot(request.cwd));
   const ignoredBy = createAttributedFilter((request.trusted ?? workTreeSide(root)).read, '.keyscanignore');
@@ -390,7 +395,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       files: diffs,
       bytes,
       skipped: shownSkipped.length,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(nowMs() - started),
       ...(request.mode === 'history' ? { commits } : {}),
       ...(Object.keys(suppressed).length > 0 ? { suppressed } : {}),
     },

@@ -129,7 +129,7 @@ describe('the built rules cache', () => {
   });
 });
 
-test('the build leaves the bin executable: npx keyscan in a fresh clone runs dist/cli.js itself', () => {
-  const mode = statSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url))).mode;
+test('the build leaves the bin executable: npx keyscan in a fresh clone runs dist/cli.cjs itself', () => {
+  const mode = statSync(fileURLToPath(new URL('../dist/cli.cjs', import.meta.url))).mode;
   expect(mode & 0o111).toBe(0o111);
 });

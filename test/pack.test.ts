@@ -71,21 +71,25 @@ function machinePaths(repo: GitRepo): string[] {
 describe('the packed tarball', () => {
   test('holds only what a user needs: the built CLI, the rules, README, package.json', () => {
     const paths = files.map((f) => f.path).sort();
-    for (const path of paths) expect(path).toMatch(/^(?:dist\/.+\.js|dist\/rules\.json|dist\/rule-examples\.json|dist\/prefilter\.bin|rules\/[\w.-]+\.toml|README\.md|package\.json|LICENSE)$/);
-    expect(paths).toContain('dist/cli.js');
+    for (const path of paths) expect(path).toMatch(/^(?:dist\/.+\.c?js|dist\/keyscan\.cjs\.v8cache|dist\/rules\.json|dist\/rule-examples\.json|dist\/prefilter\.bin|rules\/[\w.-]+\.toml|README\.md|package\.json|LICENSE)$/);
+    expect(paths).toContain('dist/cli.cjs');
+    // the bundled CLI and its code cache: without them every start loads some 60 modules
+    expect(paths).toContain('dist/keyscan.cjs');
+    expect(paths).toContain('dist/keyscan.cjs.v8cache');
     // the keyword automaton the build made: without it every hook run builds its own
     expect(paths).toContain('dist/prefilter.bin');
-    expect(paths.filter((p) => /^(?:test|fixtures|bench|src)\/|\.map$|build-rules/.test(p))).toEqual([]);
-    // no stale module from a deleted source file
-    for (const path of paths.filter((p) => p.startsWith('dist/') && p.endsWith('.js'))) expect(existsSync(join(PACKAGE_DIR, path.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))), path).toBe(true);
+    expect(paths.filter((p) => /^(?:test|fixtures|bench|src)\/|\.map$|build-(?:rules|bundle)/.test(p))).toEqual([]);
+    // no stale module from a deleted source file (the bundle is made from the others)
+    for (const path of paths.filter((p) => /^dist\/.+\.c?js$/.test(p) && p !== 'dist/keyscan.cjs'))
+      expect(existsSync(join(PACKAGE_DIR, path.replace(/^dist\//, 'src/').replace(/\.(c?)js$/, '.$1ts'))), path).toBe(true);
   });
 
   test(`is named ${PACKAGE_NAME}, with the bins keyscan and ${PACKAGE_NAME} and no install script`, () => {
     expect(PACKAGE.name).toBe(PACKAGE_NAME);
-    expect(PACKAGE.bin).toEqual({ keyscan: 'dist/cli.js', [PACKAGE_NAME]: 'dist/cli.js' });
+    expect(PACKAGE.bin).toEqual({ keyscan: 'dist/cli.cjs', [PACKAGE_NAME]: 'dist/cli.cjs' });
     // npm runs a dependency's preinstall, install and postinstall: we have none; prepare runs only in a clone
     expect(Object.keys(PACKAGE.scripts).filter((s) => /^(?:pre|post)?install$/.test(s))).toEqual([]);
-    expect(readFileSync(join(PACKAGE_DIR, 'dist/cli.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(readFileSync(join(PACKAGE_DIR, 'dist/cli.cjs'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
     const lock = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package-lock.json'), 'utf8')) as { name: string; version: string };
     expect(lock).toMatchObject({ name: PACKAGE_NAME, version: PACKAGE.version });
   });

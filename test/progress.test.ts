@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { expect, test } from 'vitest';
-import { run, type Io } from '../src/cli.js';
+import { run, type Io } from '../src/run.js';
 import { fakeOpenAiProjectKey } from './helpers/fake-keys.js';
 import { tempRepo } from './helpers/git-repo.js';
 

@@ -17,7 +17,7 @@ import { formatScore, score } from './score.mjs';
 import { buildRuleSet, detect } from '../../dist/detect/detect.js';
 import { compileRule } from '../../dist/rules/compile.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
 /** How many filler-only files of each kind the tree starts with, before keys and decoys are placed. */
 const BASE_FILES = { ts: 14, tsx: 8, js: 3, py: 6, ipynb: 2, go: 4, java: 3, sh: 3, md: 4, env: 3, envExample: 2, yaml: 3, json: 3, k8s: 3, gha: 2, compose: 1, tf: 3, dockerfile: 2, bundle: 1 };

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../atomic-write.js';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Io, ExitCode } from '../cli.js';
+import type { Io, ExitCode } from '../run.js';
 import { KeyscanError } from '../errors.js';
 import { DEFAULT_CONFIG, effectiveRules, loadConfig } from '../rules/config.js';
 import { packageVersion } from '../version.js';

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { TomlError } from 'smol-toml';
 import { KeyscanError } from '../errors.js';
+import { builtFile, packageFile } from '../package-files.js';
 import { parseRuleTable, type RuleDefinition } from './definition.js';
 
-/** rules/ beside dist/ (built) or src/ (tests): both are two levels below the package root. */
-export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+/** The package's rules/ directory. */
+export const BUILTIN_RULES_DIR = packageFile('rules/');
 /** The built-in rules parsed at build time (dist/rules.json), so start-up skips the TOML parser. */
-export const RULES_CACHE = fileURLToPath(new URL('../rules.json', import.meta.url));
+export const RULES_CACHE = builtFile('rules.json');
 
 // smol-toml loads only when TOML is really parsed: the pre-commit hook reads the JSON cache.
 const require = createRequire(import.meta.url);
@@ -47,7 +47,7 @@ export interface RulesCache {
 }
 
 /** Each built-in rule's examples and negatives, in the order of RulesCache.definitions: for tests and the eval. */
-export const RULE_EXAMPLES_CACHE = fileURLToPath(new URL('../rule-examples.json', import.meta.url));
+export const RULE_EXAMPLES_CACHE = builtFile('rule-examples.json');
 export type RuleExamples = Pick<RuleDefinition, 'examples' | 'negatives'>;
 
 function ruleFileNames(dir: string): string[] {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Prefilter, PrefilterTables } from '../detect/prefilter.js';
+import { builtFile } from '../package-files.js';
 
 /*
  * The keyword automaton of the built-in rules, built once by `npm run build` and loaded by every
@@ -20,8 +20,8 @@ export interface CacheFiles {
 
 /** dist/prefilter.bin and the compiled prefilter beside this module; from src/ (tests) there is no .js, so no cache. */
 export const BUILT_CACHE: CacheFiles = {
-  cache: fileURLToPath(new URL('../prefilter.bin', import.meta.url)),
-  code: fileURLToPath(new URL('../detect/prefilter.js', import.meta.url)),
+  cache: builtFile('prefilter.bin'),
+  code: builtFile('detect/prefilter.js'),
 };
 const MAGIC = 'KSPF';
 

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
 export interface Manifest {
@@ -12,8 +13,9 @@ export interface Manifest {
  * for the client-side practice. fast-glob suits this one question: a quick listing by name.
  */
 export async function packageManifests(root: string): Promise<Manifest[]> {
-  // loaded here: the pre-commit hook never lists a tree and should not pay for loading fast-glob
-  const { default: fg } = await import('fast-glob');
+  // loaded here: the pre-commit hook never lists a tree and should not pay for loading fast-glob;
+  // by require, which the bundle (src/build-bundle.ts) leaves as it is, not import()
+  const fg = createRequire(import.meta.url)('fast-glob') as typeof import('fast-glob');
   const paths = await fg('**/package.json', { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: false, followSymbolicLinks: false, suppressErrors: true, deep: 8 });
   const manifests: Manifest[] = [];
   for (const path of paths.sort()) {

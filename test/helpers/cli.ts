@@ -1,7 +1,7 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
 export interface CliRun {
   readonly code: number | null;
@@ -19,13 +19,15 @@ export function runBuiltCli(
     /** A command that runs node (setpriv with its options, say). */
     wrapper?: readonly string[];
     timeoutMs?: number;
+    /** Another copy of the built CLI (a damaged package, say); the repository's dist/cli.cjs by default. */
+    cli?: string;
   },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const spawnOptions: SpawnOptions = { cwd: options.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] };
-    const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath, CLI, ...args];
+    const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath, options.cli ?? CLI, ...args];
     const child = spawn(command!, prefix, spawnOptions);
     let stdout = '';
     let stderr = '';

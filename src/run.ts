@@ -1,10 +1,8 @@
-#!/usr/bin/env node
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { asBaseline, baselineOf, dropBaselined, dropGitleaksIgnored, type Baseline } from './detect/baseline.js';
 import { appendFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { isKeyscanError, KeyscanError } from './errors.js';
 import { mistypedCommandError, parseOptions, parseSize, type Format, type Options } from './options.js';
 import type { Reporter } from './report/options.js';
@@ -493,40 +491,4 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     io.stderr(maskKeysIn(oneLine(err, argv.includes('--debug'))));
     return 2;
   }
-}
-
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * `keyscan | head` closes the pipe early: the rest of the report has no reader, which is no error
- * (the exit code still tells whether keys were found), so nothing is printed about it.
- */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
-    throw err;
-  });
-}
-
-if (isMain()) {
-  quietOnClosedPipe(process.stdout);
-  quietOnClosedPipe(process.stderr);
-  process.exitCode = await run(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    stdin: () => process.stdin,
-    env: process.env,
-    cwd: process.cwd(),
-    isTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    columns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
-  });
 }

@@ -1,0 +1,80 @@
+// Build step (npm run build, after build-rules): bundles the CLI into dist/keyscan.cjs and its
+// chunks, then runs it once as the pre-commit hook and as an ad hoc scan and writes each chunk's V8
+// code cache (src/code-cache.cts). Start-up then reads a few files instead of resolving, reading
+// and compiling some 60 modules, and runs cached bytecode instead of compiling each function.
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rolldown } from 'rolldown';
+import { BUNDLE_ENTRY, cacheFileBytes, cacheFileOf, chunkLoader } from './code-cache.cjs';
+import { builtFile, packageFile } from './package-files.js';
+import type { RuleDefinition } from './rules/definition.js';
+import type { RuleExamples, RulesCache } from './rules/load.js';
+import type { Io } from './run.js';
+import { git } from './sources/git.js';
+
+const DIST = builtFile('.');
+const OUR_FILES = /^keyscan[\w.-]*\.cjs(?:\.v8cache)?$/;
+
+async function bundle(): Promise<void> {
+  for (const name of readdirSync(DIST)) if (OUR_FILES.test(name)) rmSync(join(DIST, name));
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const build = await rolldown({
+    input: builtFile('main.js'),
+    platform: 'node',
+    // dependencies stay in node_modules, loaded by require (the code loads them with createRequire)
+    external: [/^node:/, ...Object.keys(pkg.dependencies ?? {}).map((name) => new RegExp(`^${name}(?:/|$)`))],
+    logLevel: 'warn',
+  });
+  // the chunks sit beside the compiled modules, so that paths found from a chunk (src/package-files.ts,
+  // the worker scripts) are the same as from the modules
+  await build.write({ dir: DIST, format: 'cjs', entryFileNames: BUNDLE_ENTRY, codeSplitting: false, sourcemap: false });
+  await build.close();
+}
+
+/** A built-in rule's first example key: a fake key made for tests (rules/ is excluded from scans of this repo). */
+function exampleKey(): string {
+  const definitions = (JSON.parse(readFileSync(builtFile('rules.json'), 'utf8')) as RulesCache).definitions;
+  const examples = JSON.parse(readFileSync(builtFile('rule-examples.json'), 'utf8')) as RuleExamples[];
+  const i = definitions.findIndex((def: RuleDefinition) => def.id === 'openai-project-key');
+  const example = examples[i]?.examples[0];
+  if (example === undefined) throw new Error('the warm-up needs the example of rule openai-project-key');
+  return example.text;
+}
+
+/** The warm-up: what users start most, the hook and an ad hoc scan, with a finding to report. */
+async function warmUp(run: (argv: string[], io: Io) => Promise<number>): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'keyscan-build-'));
+  try {
+    const repo = join(work, 'repo');
+    mkdirSync(repo);
+    const code = Array.from({ length: 200 }, (_, i) => `export function user${i}(token: string) { return process.env.API_KEY ?? token + '-${i}'; }`).join('\n');
+    for (let f = 0; f < 5; f++) writeFileSync(join(repo, `file${f}.ts`), `${code}\n`);
+    writeFileSync(join(repo, 'settings.env'), `${exampleKey()}\n`);
+    for (const args of [['init', '-q'], ['add', '.']]) {
+      const done = await git(args, repo);
+      if (done.code !== 0) throw new Error(`git ${args[0]} failed: ${done.stderr}`);
+    }
+    const io: Io = { stdout: () => undefined, stderr: (s) => process.stderr.write(s), stdin: () => process.stdin, env: {}, cwd: repo, isTTY: false, stderrIsTTY: false };
+    for (const argv of [['staged'], ['.'], ['staged', '--format', 'json']]) {
+      const code = await run(argv, io);
+      if (code !== 1) throw new Error(`the warm-up run keyscan ${argv.join(' ')} exited ${code}, not 1 (one finding)`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await bundle();
+const loader = chunkLoader(DIST, { useCache: false });
+const entry = loader.entry() as { run: (argv: string[], io: Io) => Promise<number> } | undefined;
+if (entry === undefined) throw new Error(`the bundle has no ${BUNDLE_ENTRY}`);
+await warmUp(entry.run);
+for (const chunk of loader.loaded()) {
+  const file = cacheFileOf(join(DIST, chunk.name));
+  writeFileSync(`${file}.tmp`, cacheFileBytes(chunk));
+  renameSync(`${file}.tmp`, file);
+}
+// `npx keyscan` in a clone runs the bin file itself (npm 11 does not link a project's own bins), and
+// tsc writes it without the executable bit
+chmodSync(builtFile('cli.cjs'), 0o755);

@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { runBuiltCli, type CliRun } from './helpers/cli.js';
+import { fakeOpenAiProjectKey } from './helpers/fake-keys.js';
+import { cliEnv, tempRepo, type GitRepo } from './helpers/git-repo.js';
+import { tempTree } from './helpers/tmp.js';
+
+// The command starts the bundled CLI (dist/keyscan.cjs) through V8's code cache, which the build
+// wrote after a warm-up run (src/build-bundle.ts, src/code-cache.cts). These tests hold it to the
+// same results as the modules it is made from, and to working whatever happened to the cache.
+
+const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url));
+
+/** A copy of the built package (dist/, rules/, package.json; node_modules linked) that a test may damage. */
+function packageCopy(): string {
+  const dir = tempTree();
+  cpSync(join(PACKAGE_DIR, 'dist'), join(dir, 'dist'), { recursive: true });
+  cpSync(join(PACKAGE_DIR, 'rules'), join(dir, 'rules'), { recursive: true });
+  cpSync(join(PACKAGE_DIR, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(PACKAGE_DIR, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** What the loader did with each chunk it loaded from `dist`, in a fresh node (the bin's own V8 flags). */
+function chunksLoaded(dist: string): { name: string; cacheRejected: boolean }[] {
+  const script = `const { chunkLoader } = require(process.argv[1]); const loader = chunkLoader(process.argv[2]); const entry = loader.entry();
+    console.log(JSON.stringify({ entry: entry !== undefined && typeof entry.main === 'function', loaded: loader.loaded().map((c) => ({ name: c.name, cacheRejected: c.cacheRejected })) }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script, join(dist, 'code-cache.cjs'), dist], { encoding: 'utf8' })) as { entry: boolean; loaded: { name: string; cacheRejected: boolean }[] };
+  return out.entry ? out.loaded : [];
+}
+
+let repo: GitRepo | undefined;
+/** A repository with a commit's worth of staged code, one file holding a (fake) key. */
+function stagedRepo(): GitRepo {
+  repo ??= tempRepo(
+    {
+      'src/client.ts': `export function client(token: string) {\n  return fetch('/v1/models', { headers: { Authorization: token } });\n}\n`,
+      'settings.env': `OPENAI_API_KEY=${fakeOpenAiProjectKey(31)}\n`,
+      'README.md': '# demo\n',
+    },
+    { stage: true },
+  );
+  return repo;
+}
+
+/** The JSON reports of the hook and of an ad hoc scan, with the durations taken out. */
+async function results(cli?: string): Promise<{ runs: CliRun[]; reports: unknown[] }> {
+  const root = stagedRepo().root;
+  const runs: CliRun[] = [];
+  for (const args of [['staged', '--format', 'json'], ['.', '--format', 'json']]) runs.push(await runBuiltCli(args, { cwd: root, env: cliEnv(), ...(cli === undefined ? {} : { cli }) }));
+  const reports = runs.map((run) => JSON.parse(run.stdout.replace(/"durationMs": \d+/g, '"durationMs": 0')) as unknown);
+  return { runs, reports };
+}
+
+describe('the bundled CLI', () => {
+  test('starts from the bundle with the code cache the build wrote, which V8 accepts', () => {
+    expect(chunksLoaded(join(PACKAGE_DIR, 'dist'))).toEqual([{ name: 'keyscan.cjs', cacheRejected: false }]);
+  });
+
+  test('reports exactly what the modules report, keys masked, for the hook and an ad hoc scan', async () => {
+    const dist = join(packageCopy(), 'dist');
+    rmSync(join(dist, 'keyscan.cjs'));
+    expect(chunksLoaded(dist)).toEqual([]); // no bundle: the command runs the modules
+    const modules = await results(join(dist, 'cli.cjs'));
+    const bundled = await results();
+    expect(bundled.runs.map((r) => r.code)).toEqual([1, 1]);
+    expect(modules.runs.map((r) => [r.code, r.stderr])).toEqual(bundled.runs.map((r) => [r.code, r.stderr]));
+    expect(modules.reports).toEqual(bundled.reports);
+    expect(JSON.stringify(bundled.reports)).toContain('"file":"settings.env"');
+    expect(bundled.runs.map((r) => r.stdout).join('')).not.toContain(fakeOpenAiProjectKey(31).slice(12, 40));
+  });
+
+  test('a cache made for another chunk, or data V8 refuses, is no cache: the same results, never an error', async () => {
+    const expected = (await results()).reports;
+    const dist = join(packageCopy(), 'dist');
+    const cacheFile = join(dist, 'keyscan.cjs.v8cache');
+    const good = readFileSync(cacheFile);
+    const otherHash = Buffer.from(good);
+    otherHash[8] = otherHash[8]! ^ 0xff; // within the chunk's SHA-1, after the 4-byte magic
+    const refused = Buffer.concat([good.subarray(0, 24), Buffer.alloc(4096, 7)]);
+    for (const damaged of [otherHash, refused, good.subarray(0, 10), Buffer.alloc(0)]) {
+      writeFileSync(cacheFile, damaged);
+      expect(chunksLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
+      const { runs, reports } = await results(join(dist, 'cli.cjs'));
+      expect(runs.map((r) => r.stderr)).toEqual(['', '']);
+      expect(reports).toEqual(expected);
+    }
+    rmSync(cacheFile);
+    expect(chunksLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
+  });
+
+  test('a cache is not used for an edited bundle, even one of the same length (V8 checks only the length)', () => {
+    const dist = join(packageCopy(), 'dist');
+    const bundle = join(dist, 'keyscan.cjs');
+    const text = readFileSync(bundle, 'utf8');
+    const edited = text.replace('rolldown/runtime.js', 'rolldown/runtime.JS'); // a comment: the code is the same
+    expect(edited).not.toBe(text);
+    writeFileSync(bundle, edited);
+    expect(readFileSync(bundle).length).toBe(Buffer.byteLength(text));
+    expect(chunksLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
+  });
+});
