@@ -69,11 +69,16 @@ await bundle();
 const loader = chunkLoader(DIST, { useCache: false });
 const entry = loader.entry() as { run: (argv: string[], io: Io) => Promise<number> } | undefined;
 if (entry === undefined) throw new Error(`the bundle has no ${BUNDLE_ENTRY}`);
-await warmUp(entry.run);
-for (const chunk of loader.loaded()) {
-  const file = cacheFileOf(join(DIST, chunk.name));
-  writeFileSync(`${file}.tmp`, cacheFileBytes(chunk));
-  renameSync(`${file}.tmp`, file);
+try {
+  await warmUp(entry.run);
+  for (const chunk of loader.loaded()) {
+    const file = cacheFileOf(join(DIST, chunk.name));
+    writeFileSync(`${file}.tmp`, cacheFileBytes(chunk));
+    renameSync(`${file}.tmp`, file);
+  }
+} catch (err) {
+  // no git here, say: the bundle works without its cache, only each start compiles it
+  console.warn(`keyscan build: WARNING: no code cache written, every start will be slower: ${(err as Error).message}`);
 }
 // `npx keyscan` in a clone runs the bin file itself (npm 11 does not link a project's own bins), and
 // tsc writes it without the executable bit
