@@ -1,11 +1,28 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { readRegularFile } from './bounded-read.js';
 
 export interface Manifest {
   /** Directory of the package.json, relative to the scan root ('' for the root itself). */
   readonly dir: string;
   readonly text: string;
+}
+
+/** A package.json larger than this tells nothing a scan needs (which packages run in browsers). */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/**
+ * A package.json of the scanned tree, read as any file there is (src/sources/bounded-read.ts): a
+ * FIFO, a device or a huge file under that name is no manifest, and never blocks the scan.
+ */
+function readManifest(path: string): string | undefined {
+  try {
+    const read = readRegularFile(path, MAX_MANIFEST_BYTES);
+    return read.kind === 'read' ? read.buffer.toString('utf8') : undefined;
+  } catch {
+    return undefined; // none here, or unreadable
+  }
 }
 
 /**
@@ -19,11 +36,9 @@ export async function packageManifests(root: string): Promise<Manifest[]> {
   const paths = await fg('**/package.json', { cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: false, followSymbolicLinks: false, suppressErrors: true, deep: 8 });
   const manifests: Manifest[] = [];
   for (const path of paths.sort()) {
-    try {
-      manifests.push({ dir: path === 'package.json' ? '' : path.slice(0, -'/package.json'.length), text: await readFile(`${root}/${path}`, 'utf8') });
-    } catch {
-      // unreadable: the walk reports it; here it only means one package less to classify
-    }
+    // unreadable: the walk reports it; here it only means one package less to classify
+    const text = readManifest(`${root}/${path}`);
+    if (text !== undefined) manifests.push({ dir: path === 'package.json' ? '' : path.slice(0, -'/package.json'.length), text });
   }
   return manifests;
 }
@@ -37,11 +52,8 @@ export async function manifestsAbove(root: string, paths: readonly string[]): Pr
   }
   const manifests: Manifest[] = [];
   for (const dir of [...dirs].sort()) {
-    try {
-      manifests.push({ dir, text: await readFile(dir === '' ? `${root}/package.json` : `${root}/${dir}/package.json`, 'utf8') });
-    } catch {
-      // no package.json here
-    }
+    const text = readManifest(dir === '' ? `${root}/package.json` : `${root}/${dir}/package.json`);
+    if (text !== undefined) manifests.push({ dir, text });
   }
   return manifests;
 }
@@ -57,11 +69,8 @@ export async function manifestsAboveDir(dir: string): Promise<string[]> {
     const parent = dirname(current);
     if (parent === current) break;
     current = parent;
-    try {
-      texts.push(await readFile(`${current}/package.json`, 'utf8'));
-    } catch {
-      // none here
-    }
+    const text = readManifest(`${current}/package.json`);
+    if (text !== undefined) texts.push(text);
     if (await exists(`${current}/.git`)) break; // a file in worktrees, a directory elsewhere
   }
   return texts;

@@ -147,4 +147,25 @@ describe('settings files that would block', () => {
     expect(run.code).toBe(1);
     expect(secretFiles(run)).toEqual(['app.ts']);
   });
+
+  // package.json tells which packages run in browsers (the client-side practice): it is read from
+  // the tree as any other file is, so a FIFO there once made the pre-commit hook wait forever
+  test('a FIFO named package.json hangs neither the hook, nor a scan, nor a history scan, and hides no key', async () => {
+    const repo = tempRepo({ 'web/index.ts': `export const key = "${INSIDE_KEY}";\n` }, { commit: 'leak' });
+    repo.write({ 'web/app.ts': `export const other = "${OUTSIDE_KEY}";\n` });
+    repo.stage();
+    execFileSync('mkfifo', [join(repo.root, 'package.json')]);
+    execFileSync('mkfifo', [join(repo.root, 'web', 'package.json')]);
+    for (const [args, files] of [
+      [['staged'], ['web/app.ts']],
+      [['.'], ['web/app.ts', 'web/index.ts']],
+      [['git'], ['web/index.ts']],
+    ] as const) {
+      const started = Date.now();
+      const run = await runBuiltCli([...args, '--format', 'json'], { cwd: repo.root, env: cliEnv(), timeoutMs: 20_000 });
+      expect(Date.now() - started, args.join(' ')).toBeLessThan(15_000);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(1);
+      expect(secretFiles(run)).toEqual(files);
+    }
+  }, 60_000);
 });
