@@ -1,6 +1,7 @@
 import { holdsEncodedText } from './detect/decode.js';
 import { buildPrefilter } from './detect/prefilter.js';
 import type { RuleDefinition } from './rules/definition.js';
+import { loadBuiltinRules } from './rules/load.js';
 import { cachedKeywordAutomaton, type KeywordAutomaton } from './rules/prefilter-cache.js';
 
 /** Up to this much text (a commit's additions, usually far less), only the rules it can wake are compiled. */
@@ -40,4 +41,13 @@ export function rulesInPlay(definitions: readonly RuleDefinition[], texts: reado
       }),
   );
   return kept.length === definitions.length ? definitions : kept;
+}
+
+/**
+ * Reads the built-in rules and their keyword automaton ahead, while the hook waits for git (both
+ * are kept for the process): the reads overlap git's work instead of following it.
+ */
+export function readRulesAhead(): void {
+  loadBuiltinRules(undefined, { withExamples: false });
+  cachedKeywordAutomaton();
 }

@@ -10,6 +10,7 @@ import { printable } from './report/printable.js';
 import { summarizePractices } from './practices/summary.js';
 import { configRegexes, DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
 import { loadBuiltinRules } from './rules/load.js';
+import { readRulesAhead } from './rules-in-play.js';
 import { regexCacheDir } from './rules/regex-safety.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { git, repoRoot } from './sources/git.js';
@@ -346,7 +347,9 @@ function progressPrinter(io: Io): ((p: { commits: number; total: number | undefi
 
 async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<ExitCode> {
   const onProgress = opts.command === 'git' ? progressPrinter(io) : undefined;
-  const root = await repoRoot(io.cwd);
+  const rootFound = repoRoot(io.cwd);
+  if (opts.command === 'staged') readRulesAhead();
+  const root = await rootFound;
   const found = trusted === undefined || trusted.kind === 'work-tree' ? undefined : { config: (await (await import('./trusted-config.js')).withConfigFrom(trusted, (path, shown) => loadConfig(path, shown, { regexCacheDir: regexCacheDir(io.env), confineTo: dirname(path) }))) ?? DEFAULT_CONFIG };
   const settings = settingsFor(opts, root, io, found);
   const result = await scanGit({

@@ -94,11 +94,17 @@ function readCache(dir: string, names: readonly string[], withExamples: boolean)
  * start-up then parses half the JSON.
  */
 export function loadBuiltinRules(dir: string = BUILTIN_RULES_DIR, options: { readonly withExamples?: boolean } = {}): RuleDefinition[] {
+  const withExamples = options.withExamples ?? true;
+  // a scan's rules are read once per process (the hook reads them ahead, src/rules-in-play.ts)
+  if (!withExamples && dir === BUILTIN_RULES_DIR && scanRules !== undefined) return [...scanRules];
   const names = ruleFileNames(dir);
-  const cached = readCache(dir, names, options.withExamples ?? true);
-  if (cached) return cached;
+  const cached = readCache(dir, names, withExamples);
+  if (cached && !withExamples && dir === BUILTIN_RULES_DIR) scanRules = cached;
+  if (cached) return cached === scanRules ? [...cached] : cached;
   return parseRuleFiles(dir, names);
 }
+
+let scanRules: readonly RuleDefinition[] | undefined;
 
 export function parseRuleFiles(dir: string, names: readonly string[] = ruleFileNames(dir)): RuleDefinition[] {
   const defs = names.flatMap((name) => parseRuleFile(readFileSync(join(dir, name), 'utf8'), `rules/${name}`));

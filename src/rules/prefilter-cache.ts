@@ -24,6 +24,8 @@ export const BUILT_CACHE: CacheFiles = {
   code: builtFile('detect/prefilter.js'),
 };
 const MAGIC = 'KSPF';
+/** What most states end: one frozen list for all, not one array each. */
+const NO_KEYWORDS: readonly number[] = Object.freeze([]);
 
 interface Header {
   readonly key: string;
@@ -59,8 +61,13 @@ export interface KeywordAutomaton {
 
 /** The cached automaton with the keywords it was built for (the built-in rules'), or undefined. */
 export function cachedKeywordAutomaton(files: CacheFiles = BUILT_CACHE): KeywordAutomaton | undefined {
-  return readCache(files, undefined);
+  if (files !== BUILT_CACHE) return readCache(files, undefined);
+  // read once per process (the hook reads it ahead, src/rules-in-play.ts)
+  builtAutomaton ??= { value: readCache(files, undefined) };
+  return builtAutomaton.value;
 }
+
+let builtAutomaton: { readonly value: KeywordAutomaton | undefined } | undefined;
 
 /** `keywords`: the ones the caller needs tables for; undefined for those the file holds, whichever they are. */
 function readCache(files: CacheFiles, keywords: readonly string[] | undefined): KeywordAutomaton | undefined {
@@ -81,7 +88,7 @@ function readCache(files: CacheFiles, keywords: readonly string[] | undefined): 
     // read in place when aligned (a file this size has a memory of its own), else copied
     const at = bytes.byteOffset + start;
     const next = at % 4 === 0 ? new Int32Array(bytes.buffer, at, nextLength) : new Int32Array(bytes.buffer.slice(at, at + nextLength * 4));
-    const ends: (readonly number[])[] = Array.from({ length: nextLength / classes }, () => []);
+    const ends: (readonly number[])[] = new Array<readonly number[]>(nextLength / classes).fill(NO_KEYWORDS);
     for (const [state, list] of header.ends) ends[state] = list;
     return { keywords: header.keywords, tables: { classOf: Uint8Array.from(header.classOf), classes, next, ends } };
   } catch {
