@@ -31,15 +31,31 @@ function combineFollows(follows: readonly RegExp[], ids: readonly number[]): Com
   if (ids.some((f) => follows[f]!.flags !== flags || UNJOINABLE.test(follows[f]!.source))) return undefined;
   // each check a lookahead or nothing: neither consumes, so one failing leaves the others to run.
   // An alternation with an empty branch, not `?`: a quantified group that matches empty is refused.
+  // a check with groups of its own would shift the verdict groups' numbers: then they stay apart
+  if (ids.some((f) => capturesIn(follows[f]!.source))) return undefined;
   const source = ids.map((f) => `(?:(?=${follows[f]!.source})()|)`).join('');
   try {
-    const regex = new RegExp(source, flags);
-    // a check with groups of its own would shift the verdict groups' numbers: then they stay apart
-    const groups = new RegExp(`${source}|`, flags.replace('y', '')).exec('')!.length - 1;
-    return groups === ids.length ? { regex, ids } : undefined;
+    return { regex: new RegExp(source, flags), ids };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether a regex source has a capturing group: a '(' not escaped, not in a class, not followed
+ * by '?' (named groups are refused before this). Read, not run: running a joined regex to count its
+ * groups compiled it at every start of the hook.
+ */
+function capturesIn(source: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') i++;
+    else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') inClass = true;
+    else if (ch === '(' && source[i + 1] !== '?') return true;
+  }
+  return false;
 }
 
 /** Per rule, the offsets to run it at: anchors (anchored rules) or [start, stop) pairs (window rules). */

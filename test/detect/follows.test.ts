@@ -85,6 +85,8 @@ describe('follows checks', () => {
     expect(joined.plans[0]!.followsAll?.ids).toEqual([0, 1]);
     const apart = ruleSetOf([rule('a', '(a|b)'), rule('b', 'c')]);
     expect(apart.plans[0]!.followsAll).toBeUndefined();
+    // a parenthesis in a class, escaped, or opening a non-capturing group or a lookaround is no group
+    expect(ruleSetOf([rule('a', '[(]?(?:b)'), rule('b', '\\(?(?=c)c')]).plans[0]!.followsAll?.ids).toEqual([0, 1]);
     // both still judged right, joined or not
     for (const set of [joined, apart]) {
       const found = (text: string): string[] => rawMatches(text, set).map((m) => m.split(':')[0]!);
