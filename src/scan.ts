@@ -24,6 +24,7 @@ import { createAttributedFilter } from './sources/ignore-attributed.js';
 import { workTreeSide, type TrustedSide } from './sources/trusted-side.js';
 import { maskCommitMessages } from './detect/commit-messages.js';
 import { readStdinFragment } from './sources/stdin.js';
+import { startedEarly } from './sources/started-early.js';
 import type { Finding, Fragment, PracticeId, ScanResult, Skipped } from './types.js';
 import { addSuppressed, commitOf, SUPPRESSED_BY_MARKER } from './types.js';
 
@@ -328,11 +329,18 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     return scanSetup(buildRuleSet(rules.map(compileRule), rules === request.rules ? cachedPrefilterTables : undefined), Infinity, practices, true, guard);
   };
   let guard: RegexGuard | undefined;
-  // history: git log's own generator, unwrapped (a wrapping yield* costs microtasks per fragment)
+  // history: git log's own generator, unwrapped (a wrapping yield* costs microtasks per fragment),
+  // started before the rules compile so that git walks the commits meanwhile
   const scanned = async (): Promise<AsyncIterable<Fragment> | Iterable<Fragment>> => {
     if (request.mode === 'history') {
-      setup = await setupFor([]);
-      return fragments;
+      const log = startedEarly(fragments);
+      try {
+        setup = await setupFor([]);
+      } catch (err) {
+        await log.close();
+        throw err;
+      }
+      return log;
     }
     for await (const fragment of fragments) pending.push(fragment);
     if (request.archives !== false) pending.push(...(await stagedArchiveFragments(root, skipped, maxFileSize)));
