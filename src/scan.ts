@@ -311,6 +311,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   // every key met, reported or not: each is masked wherever a commit's subject shows it
   const secretsSeen = new Set<string>();
   let lastPath: string | undefined;
+  let lastIgnoredBy: string | undefined;
   let diffs = 0;
   // The front-end facts for staged files come from the package.json files above them; reading
   // them needs the paths, so fragments are collected first (a commit's additions are small).
@@ -351,12 +352,13 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     for await (const fragment of await scanned()) {
       const path = fragment.origin.path;
       const isMessage = fragment.origin.kind === 'message';
-      // a commit message is in no file, so no ignore file covers it
-      const by = isMessage ? undefined : await ignoredBy(path);
       if (!isMessage && path !== lastPath) {
         diffs++;
         lastPath = path;
+        lastIgnoredBy = await ignoredBy(path); // asked once per file diff, not per hunk
       }
+      // a commit message is in no file, so no ignore file covers it
+      const by = isMessage ? undefined : lastIgnoredBy;
       bytes += fragment.text.length;
       // an ignored file is still scanned, so the report can say what its ignore line kept out
       for (const finding of findingsIn(fragment, setup!, () => addSuppressed(suppressed, SUPPRESSED_BY_MARKER))) {
