@@ -4,12 +4,15 @@
 // and over a history of large files (a tenth of the commits add a 50-200 KB file with a key in it,
 // the rest edit a few of its lines), each against `git log -p` with the same arguments writing to
 // /dev/null, with peak RSS at each size to show that memory does not grow with the history.
+// `npm run bench` runs it after the trees; `node bench/git.mjs` runs this part alone (after
+// `npm run build`), with BENCH_COMMITS, BENCH_RUNS (default 3) and BENCH_SEED as there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logArgs } from '../dist/sources/git.js';
-import { median, timedRun } from './measure.mjs';
+import { median, rssMethod, timedRun } from './measure.mjs';
 import { createRng } from './prng.mjs';
 
 const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
@@ -200,4 +203,15 @@ export async function gitBench(work, settings) {
   }
   console.log('peak RSS: GNU time, the larger of node and the git log it runs; git log RSS: plain git log -p alone, with git\'s default caches');
   for (const warning of historyWarnings(rows)) console.log(`WARNING: ${warning}`);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const work = mkdtempSync(join(tmpdir(), 'keyscan-bench-git-'));
+  try {
+    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    await gitBench(work, { seed: Number(process.env.BENCH_SEED ?? 1), runs: Number(process.env.BENCH_RUNS ?? 3), rss: rssMethod(process.env) });
+    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -24,6 +24,7 @@ import { createAttributedFilter } from './sources/ignore-attributed.js';
 import { workTreeSide, type TrustedSide } from './sources/trusted-side.js';
 import { maskCommitMessages } from './detect/commit-messages.js';
 import { readStdinFragment } from './sources/stdin.js';
+import { startedEarly } from './sources/started-early.js';
 import type { Finding, Fragment, PracticeId, ScanResult, Skipped } from './types.js';
 import { addSuppressed, commitOf, SUPPRESSED_BY_MARKER } from './types.js';
 
@@ -315,6 +316,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   // every key met, reported or not: each is masked wherever a commit's subject shows it
   const secretsSeen = new Set<string>();
   let lastPath: string | undefined;
+  let lastIgnoredBy: string | undefined;
   let diffs = 0;
   // The front-end facts for staged files come from the package.json files above them; reading
   // them needs the paths, so fragments are collected first (a commit's additions are small).
@@ -333,11 +335,18 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     return scanSetup(buildRuleSet(rules.map(compileRule), rules === request.rules ? cachedPrefilterTables : undefined), Infinity, practices, true, guard);
   };
   let guard: RegexGuard | undefined;
-  // history: git log's own generator, unwrapped (a wrapping yield* costs microtasks per fragment)
+  // history: git log's own generator, unwrapped (a wrapping yield* costs microtasks per fragment),
+  // started before the rules compile so that git walks the commits meanwhile
   const scanned = async (): Promise<AsyncIterable<Fragment> | Iterable<Fragment>> => {
     if (request.mode === 'history') {
-      setup = await setupFor([]);
-      return fragments;
+      const log = startedEarly(fragments);
+      try {
+        setup = await setupFor([]);
+      } catch (err) {
+        await log.close();
+        throw err;
+      }
+      return log;
     }
     for await (const fragment of fragments) pending.push(fragment);
     if (request.archives !== false) pending.push(...(await stagedArchiveFragments(root, skipped, maxFileSize)));
@@ -348,12 +357,13 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     for await (const fragment of await scanned()) {
       const path = fragment.origin.path;
       const isMessage = fragment.origin.kind === 'message';
-      // a commit message is in no file, so no ignore file covers it
-      const by = isMessage ? undefined : await ignoredBy(path);
       if (!isMessage && path !== lastPath) {
         diffs++;
         lastPath = path;
+        lastIgnoredBy = await ignoredBy(path); // asked once per file diff, not per hunk
       }
+      // a commit message is in no file, so no ignore file covers it
+      const by = isMessage ? undefined : lastIgnoredBy;
       bytes += fragment.text.length;
       // an ignored file is still scanned, so the report can say what its ignore line kept out
       for (const finding of findingsIn(fragment, setup!, () => addSuppressed(suppressed, SUPPRESSED_BY_MARKER))) {

@@ -2,7 +2,7 @@
 // the case variants people write (YOUR_KEY, your-key, Your) and not case-blind, so that a random
 // key body only rarely spells one by chance.
 const WORDS = ['example', 'sample', 'your', 'placeholder', 'dummy', 'redacted', 'changeme', 'change_me', 'insert', 'replace', 'fake', 'xxxx', 'here'];
-const WORD_VARIANTS = WORDS.flatMap((w) => [w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)]);
+const WORD_VARIANTS_OF = new Map(WORDS.map((w) => [w, [w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)]]));
 const TEMPLATE_MARKS = ['${', '{{', '}}', '%s', '%(', '****', '...', '…', 'process.env', 'import.meta.env', 'os.getenv', 'os.environ', 'getenv(', 'env(', 'ENV[', 'ENV.fetch', 'secrets.', '$(', '](', '<%'];
 
 /** Strips a token prefix such as `sk-proj-`, `ghp_` or `xoxb-` so only the random body is judged. */
@@ -11,15 +11,22 @@ function bodyOf(secret: string): string {
   return m && m[0].length < secret.length - 8 ? secret.slice(m[0].length) : secret;
 }
 
+// Counts per UTF-16 code unit for isRepetitive, reused (it is synchronous) and cleared after each call.
+const counts = new Uint32Array(65536);
+
 function isRepetitive(body: string): boolean {
-  const counts = new Map<number, number>();
+  let distinct = 0;
+  let most = 0;
   let longestRun = 1;
   let run = 1;
   let ascending = 1;
   let longestAscending = 1;
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    const count = counts[c]! + 1;
+    counts[c] = count;
+    if (count === 1) distinct++;
+    if (count > most) most = count;
     if (i === 0) continue;
     const prev = body.charCodeAt(i - 1);
     run = c === prev ? run + 1 : 1;
@@ -27,20 +34,31 @@ function isRepetitive(body: string): boolean {
     longestRun = Math.max(longestRun, run);
     longestAscending = Math.max(longestAscending, ascending);
   }
-  if (counts.size <= 3) return true;
-  const most = Math.max(...counts.values());
+  for (let i = 0; i < body.length; i++) counts[body.charCodeAt(i)] = 0;
+  if (distinct <= 3) return true;
   if (most / body.length >= 0.5) return true;
   // A key body that is mostly one run or counts up (abcdef…, 123456…) was typed, not generated.
   if (longestRun >= Math.max(8, body.length / 3)) return true;
   return longestAscending >= 6;
 }
 
+/** Every template mark holds one of these: a secret without any skips the marks. */
+const TEMPLATE_MARK_CHARS = /[${}%*.…(\[\]<]/;
+// a mark added without one of its characters above would never be looked for
+if (!TEMPLATE_MARKS.every((mark) => TEMPLATE_MARK_CHARS.test(mark))) throw new Error('TEMPLATE_MARK_CHARS misses a character of a template mark');
+
 export function isPlaceholder(secret: string): boolean {
-  for (const mark of TEMPLATE_MARKS) if (secret.includes(mark)) return true;
-  if (secret.includes('<') && secret.includes('>')) return true;
-  if (/^\$[A-Za-z_{]/.test(secret)) return true;
+  if (TEMPLATE_MARK_CHARS.test(secret)) {
+    for (const mark of TEMPLATE_MARKS) if (secret.includes(mark)) return true;
+    if (secret.includes('<') && secret.includes('>')) return true;
+    if (/^\$[A-Za-z_{]/.test(secret)) return true;
+  }
   // A long or multi-line secret (a key block) spells a short word by chance too often to judge by words.
-  if (secret.length <= 256 && !secret.includes('\n')) for (const word of WORD_VARIANTS) if (secret.includes(word)) return true;
+  if (secret.length <= 256 && !secret.includes('\n')) {
+    // a variant (YOUR, Your) holds its word once lower-cased: most secrets hold none, and skip the variants
+    const lower = secret.toLowerCase();
+    for (const word of WORDS) if (lower.includes(word) && WORD_VARIANTS_OF.get(word)!.some((v) => secret.includes(v))) return true;
+  }
   const body = bodyOf(secret);
   return body.length >= 4 && isRepetitive(body);
 }

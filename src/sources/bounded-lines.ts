@@ -4,7 +4,24 @@ export interface CutLine {
   readonly head: string;
 }
 
+/**
+ * Lines not yet decoded: line i is `bytes[bounds[2i], bounds[2i + 1])`, its '\n' (and a '\r' before
+ * it) left out. A reader decodes only the lines it needs, and a run of neighbours at once.
+ */
+export interface LineSpan {
+  readonly cut: false;
+  readonly bytes: Buffer;
+  readonly bounds: readonly number[];
+}
+
+export type LinePiece = LineSpan | CutLine;
+
 const HEAD_BYTES = 4096;
+
+/** The end of a line's bytes without the '\r' of a "\r\n". */
+function endWithoutCr(bytes: Buffer, start: number, end: number): number {
+  return end > start && bytes[end - 1] === 13 ? end - 1 : end;
+}
 
 /**
  * Splits a byte stream into lines at '\n' only, as git ends them ("\r\n" loses its '\r'; a lone
@@ -14,11 +31,14 @@ const HEAD_BYTES = 4096;
  * CutLine, never decoded whole.
  *
  * Lines come in batches, the lines each chunk read ends: one await per chunk (64 KiB from a pipe),
- * not one per line, which cost a history scan more than parsing the patch. The next chunk is read
- * only when the consumer asks for the next batch, so a slow consumer holds git back (its pipe
- * fills) instead of the log piling up here.
+ * not one per line, which cost a history scan more than parsing the patch. They stay bytes (spans
+ * of the chunk) until the reader decodes them: a history scan decodes the lines it scans and the
+ * few headers it reads, not the removed lines. The next chunk is read only when the consumer asks
+ * for the next batch, so a slow consumer holds git back (its pipe fills) instead of the log piling
+ * up here.
  */
-export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<(string | CutLine)[]> {
+export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<LinePiece[]> {
+  // a line begun in an earlier chunk
   let parts: Buffer[] = [];
   let held = 0;
   let head: Buffer | undefined; // set once the line is cut
@@ -34,7 +54,7 @@ export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLi
     parts = [];
     held = 0;
   };
-  const line = (): string | CutLine => {
+  const line = (): LinePiece => {
     if (head !== undefined) {
       const cut: CutLine = { cut: true, head: head.toString('utf8') };
       head = undefined;
@@ -43,20 +63,30 @@ export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxLi
     const buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     parts = [];
     held = 0;
-    const end = buffer.length > 0 && buffer[buffer.length - 1] === 13 ? buffer.length - 1 : buffer.length;
-    return buffer.toString('utf8', 0, end);
+    return { cut: false, bytes: buffer, bounds: [0, endWithoutCr(buffer, 0, buffer.length)] };
   };
+  const isHolding = (): boolean => held > 0 || parts.length > 0 || head !== undefined;
   for await (const data of input) {
     const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-    const batch: (string | CutLine)[] = [];
+    const batch: LinePiece[] = [];
+    let bounds: number[] = [];
     let start = 0;
     for (let eol = chunk.indexOf(10); eol !== -1; eol = chunk.indexOf(10, start)) {
-      take(chunk.subarray(start, eol));
-      batch.push(line());
+      if (isHolding()) {
+        take(chunk.subarray(start, eol));
+        batch.push(line());
+      } else if (eol - start > maxLineBytes) {
+        if (bounds.length > 0) batch.push({ cut: false, bytes: chunk, bounds });
+        bounds = [];
+        batch.push({ cut: true, head: chunk.toString('utf8', start, Math.min(eol, start + HEAD_BYTES)) });
+      } else {
+        bounds.push(start, endWithoutCr(chunk, start, eol));
+      }
       start = eol + 1;
     }
+    if (bounds.length > 0) batch.push({ cut: false, bytes: chunk, bounds });
     if (start < chunk.length) take(chunk.subarray(start));
     if (batch.length > 0) yield batch;
   }
-  if (held > 0 || parts.length > 0 || head !== undefined) yield [line()];
+  if (isHolding()) yield [line()];
 }

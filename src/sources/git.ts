@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { basename, dirname } from 'node:path';
 import { KeyscanError } from '../errors.js';
 import type { CommitInfo, Fragment, Skipped } from '../types.js';
-import { boundedLines, type CutLine } from './bounded-lines.js';
+import { boundedLines, type LinePiece } from './bounded-lines.js';
 import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
 import { literalSearch, type LiteralSearch } from './literal-search.js';
 import { seenDiffs } from './seen-diffs.js';
@@ -253,7 +253,7 @@ export function firstLine(text: string): string {
  * Streams a git command's stdout as batches of lines of at most `maxLineBytes` (a longer one comes cut);
  * when the stream ends, a failed git is an error and not an empty result.
  */
-async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<(string | CutLine)[]> {
+async function* streamLines(args: readonly string[], cwd: string, what: string, maxLineBytes: number): AsyncGenerator<LinePiece[]> {
   const child = spawnGit(args, cwd, await pinsFor(cwd));
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {

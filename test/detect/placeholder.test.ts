@@ -42,4 +42,9 @@ describe('placeholder filter', () => {
     for (let seed = 1; seed <= 5000; seed++) if (isPlaceholder(`sk-proj-${randomBody(120, 'b64url', seed)}`)) flagged++;
     expect(flagged).toBeLessThanOrEqual(5); // < 0.1 %: a lost real key costs more than a decoy
   });
+
+  test('words count in the case variants people write, not in any mix of cases', () => {
+    for (const value of ['key-Your-Q8z7Lp9Wc4', 'key-YOUR-Q8z7Lp9Wc4', 'key-your-Q8z7Lp9Wc4', 'Q8z7Lp9Wc4_Example']) expect(isPlaceholder(value)).toBe(true);
+    for (const value of ['key-yOuR-Q8z7Lp9Wc4', 'key-yoUR-Q8z7Lp9Wc4', 'Q8z7Lp9Wc4_eXAMPLE']) expect(isPlaceholder(value)).toBe(false);
+  });
 });

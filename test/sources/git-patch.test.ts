@@ -83,3 +83,48 @@ describe('patchFragments over a git log stream', () => {
     expect(source.destroyed).toBe(true); // stopping early lets the stream go
   });
 });
+
+/** A log of one commit with one file diff per entry: its added lines as raw bytes (a '\n' after each). */
+function logOf(files: readonly (readonly Buffer[])[]): Buffer {
+  const id = sha(7);
+  const parts: Buffer[] = [Buffer.from(`\u0000commit ${id}\u0000Dev\u0000dev@example.invalid\u00002024-01-01T00:00:00+00:00\u0000s\ns\n\n\u0000end ${id}\n\n`)];
+  files.forEach((lines, n) => {
+    parts.push(Buffer.from(`diff --git a/f${n} b/f${n}\nindex ${sha(0)}..${sha(n + 1)} 100644\n--- /dev/null\n+++ b/f${n}\n@@ -0,0 +1,${lines.length} @@\n`));
+    for (const line of lines) parts.push(Buffer.from('+'), line, Buffer.from('\n'));
+  });
+  return Buffer.concat(parts);
+}
+
+async function parsed(log: Buffer, maxFileSize: number): Promise<{ fragments: Fragment[]; skipped: string[] }> {
+  const skipped: string[] = [];
+  const fragments: Fragment[] = [];
+  const lines = boundedLines(Readable.from([log]), maxFileSize + 1);
+  for await (const f of patchFragments(lines, { kind: 'commit', maxFileSize, onSkipped: (s) => skipped.push(`${s.path} ${s.reason}`) })) fragments.push(f);
+  return { fragments: fragments.filter((f) => f.origin.kind === 'commit'), skipped };
+}
+
+describe('added lines decoded a run at a time', () => {
+  const text = (s: string): Buffer => Buffer.from(s, 'utf8');
+  test('a run reads as its lines joined: CRLF ends, a multi-byte character cut by the line end, a lone CR inside', async () => {
+    const lines = [text('a = 1\r'), Buffer.concat([text('b = "'), Buffer.from([0xe2, 0x82])]), text('c\r = 3\r\r'), text('+d'), text('')];
+    const { fragments } = await parsed(logOf([lines]), 1 << 20);
+    expect(fragments.map((f) => f.text)).toEqual(['a = 1\nb = "\ufffd\nc\r = 3\r\n+d\n']);
+  });
+
+  test('a file diff is skipped for the reason its first offending line gives, whichever the run', async () => {
+    const filler = text('x'.repeat(40));
+    const nul = text('bin\u0000ary');
+    const { fragments, skipped } = await parsed(
+      logOf([
+        [filler, filler, filler], // 123 bytes: too large
+        [filler, nul, filler], // a NUL in the probe: binary
+        [filler, filler, filler, nul], // the limit passed at the third line, before the NUL: too large
+        [nul, filler, filler, filler], // the NUL first: binary, though the run is also too large
+        [filler, filler], // 82 bytes: scanned
+      ]),
+      100,
+    );
+    expect(skipped).toEqual(['f0 too-large', 'f1 binary', 'f2 too-large', 'f3 binary']);
+    expect(fragments.map((f) => f.origin.path)).toEqual(['f4']);
+  });
+});
