@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { runBuiltCli, type CliRun } from './helpers/cli.js';
+import { CLI, runBuiltCli, type CliRun } from './helpers/cli.js';
 import { fakeOpenAiProjectKey } from './helpers/fake-keys.js';
 import { cliEnv, tempRepo, type GitRepo } from './helpers/git-repo.js';
 import { tempTree } from './helpers/tmp.js';
@@ -101,5 +101,19 @@ describe('the bundled CLI', () => {
     writeFileSync(bundle, edited);
     expect(readFileSync(bundle).length).toBe(Buffer.byteLength(text));
     expect(chunksLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
+  });
+
+  // main() exits as soon as run() is done, not when Node's event loop drains (which first waits for
+  // V8's background compiler): nothing it wrote may be lost, however slowly the reader reads
+  test('exits once its output is out: 2 MB of JSON to a reader that starts a second late arrive whole', () => {
+    const keys = Array.from({ length: 1500 }, (_, i) => `KEY_${i}=${fakeOpenAiProjectKey(5000 + i)}`);
+    const root = tempTree({ 'keys.env': `${keys.join('\n')}\n` });
+    const out = join(tempTree(), 'report.json');
+    const piped = spawnSync('sh', ['-c', `"$0" "$1" . --format json --show-secrets | (sleep 1; cat > "$2")`, process.execPath, CLI, out], { cwd: root, env: { ...process.env, ...cliEnv() } as NodeJS.ProcessEnv, encoding: 'utf8' });
+    expect(piped.status).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text.length).toBeGreaterThan(1_000_000);
+    const report = JSON.parse(text) as { findings: { kind: string; secret: string }[] };
+    expect(report.findings.filter((f) => f.kind === 'secret').map((f) => f.secret).sort()).toEqual(keys.map((k) => k.slice(k.indexOf('=') + 1)).sort());
   });
 });
