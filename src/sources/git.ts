@@ -4,6 +4,7 @@ import { KeyscanError } from '../errors.js';
 import type { CommitInfo, Fragment, Skipped } from '../types.js';
 import { boundedLines, type LinePiece } from './bounded-lines.js';
 import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
+import { nonOverlappingGroups } from './key-overlap.js';
 import { literalSearch, type LiteralSearch } from './literal-search.js';
 import { seenDiffs } from './seen-diffs.js';
 
@@ -506,7 +507,16 @@ export const GREP_MAX_SECRETS = 100;
  * command line, where other users of the machine could read them.
  */
 export async function secretsAtHead(root: string, secrets: readonly string[], grepMaxSecrets = GREP_MAX_SECRETS): Promise<Set<string> | undefined> {
-  if (secrets.length <= grepMaxSecrets) return grepAtHead(root, secrets);
+  if (secrets.length <= grepMaxSecrets) {
+    // keys that could overlap never share a grep, or one could hide the other (src/sources/key-overlap.ts)
+    const found = new Set<string>();
+    for (const group of nonOverlappingGroups(secrets.filter((s) => !s.includes('\n')))) {
+      const matched = await grepAtHead(root, group);
+      if (matched === undefined) return undefined;
+      for (const key of group) if (matched.has(key)) found.add(key);
+    }
+    return found;
+  }
   const tree = await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], root);
   if (tree.code !== 0) return undefined;
   const ids = new Set<string>();
@@ -518,7 +528,7 @@ export async function secretsAtHead(root: string, secrets: readonly string[], gr
   return (await searchBlobs(root, [...ids], search)) ? new Set(search.found) : undefined;
 }
 
-/** secretsAtHead for a few keys: they go to `git grep` on its standard input; multi-line ones cannot be grepped line-wise. */
+/** secretsAtHead for a few keys that cannot overlap: they go to `git grep` on its standard input; multi-line ones cannot be grepped line-wise. */
 async function grepAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
   // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
   const child = spawnGit(['grep', '--no-color', '--no-textconv', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], root, await pinsFor(root), 'pipe');

@@ -26,6 +26,22 @@ describe('secretsAtHead', () => {
     expect([...(await secretsAtHead(repo.root, KEYS, 0))!].sort()).toEqual(expected);
   });
 
+  // git grep -o reports one match per place: grepped together, a key that HEAD holds only inside
+  // another key (or running into one) would go unreported and count as gone from HEAD
+  test('a key that HEAD holds only inside another, or overlapping one, is still found, by both searches', async () => {
+    const a = KEYS[0]!.slice(0, 60);
+    const b = KEYS[0]!;
+    const c = KEYS[1]!;
+    const d = `${c.slice(-20)}${KEYS[2]!.slice(0, 60)}`;
+    const repo = tempRepo();
+    repo.commitFiles({ 'a.env': `OPENAI_API_KEY=${b}\n`, 'c.env': `OTHER=${c}${d.slice(20)}\n` }, 'overlapping keys');
+    const keys = [a, b, c, d, KEYS[5]!];
+    const expected = [a, b, c, d].sort();
+    expect([...(await secretsAtHead(repo.root, keys))!].sort()).toEqual(expected);
+    expect([...(await secretsAtHead(repo.root, [...keys].reverse()))!].sort()).toEqual(expected);
+    expect([...(await secretsAtHead(repo.root, keys, 0))!].sort()).toEqual(expected);
+  });
+
   test('without a HEAD (no commit yet) it says it cannot tell', async () => {
     const repo = tempRepo({ 'a.env': `OPENAI_API_KEY=${KEYS[0]}\n` });
     expect(await secretsAtHead(repo.root, KEYS)).toBeUndefined();
