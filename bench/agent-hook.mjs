@@ -3,7 +3,7 @@
 // Prints wall-time medians and minimums, and (on Linux) the CPU time of each, which a shared
 // machine's load disturbs less.  Usage: npm run build && node bench/agent-hook.mjs [runs]
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { childrenCpuMs } from './measure.mjs';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
@@ -18,16 +18,6 @@ const EVENT = JSON.stringify({
   tool_input: { command: 'npm test -- --reporter=dot', description: 'Run the tests' },
   tool_use_id: 'toolu_bench',
 });
-
-/** User + system CPU of this process's waited-for children, in ms (Linux), else undefined. */
-function childrenCpuMs() {
-  try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100; // cutime, cstime in ticks of 1/100 s
-  } catch {
-    return undefined;
-  }
-}
 
 const commands = {
   'node -e 0': [process.execPath, ['-e', '0']],

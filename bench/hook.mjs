@@ -4,26 +4,16 @@
 // With several CLIs (two builds, say), each runs in every round too.
 //   node bench/hook.mjs [path/to/cli.js ...]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './measure.mjs';
+import { childrenCpuMs, median } from './measure.mjs';
 import { createRng } from './prng.mjs';
 
 const CLIS = process.argv.length > 2 ? process.argv.slice(2).map((p) => resolve(p)) : [fileURLToPath(new URL('../dist/cli.cjs', import.meta.url))];
 const RUNS = Number(process.env.BENCH_HOOK_RUNS ?? 21);
 const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' };
-
-/** User + system CPU of this process's waited-for children, in ms (Linux), else NaN: a shared machine's load disturbs it less than wall time. */
-function childrenCpuMs() {
-  try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100; // cutime, cstime in ticks of 1/100 s
-  } catch {
-    return NaN;
-  }
-}
 
 function codeLine(rng, i) {
   const names = ['user', 'order', 'token', 'session', 'config', 'client', 'payload', 'result', 'cache', 'request'];
@@ -49,7 +39,7 @@ try {
     const r = spawnSync(process.execPath, args, { cwd: repo, env: GIT_ENV, stdio: 'ignore' });
     if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}`);
     const ms = performance.now() - started;
-    cpu.set(args[0], (cpu.get(args[0]) ?? 0) + childrenCpuMs() - cpuBefore); // git's CPU included
+    cpu.set(args[0], (cpu.get(args[0]) ?? 0) + (childrenCpuMs() ?? NaN) - (cpuBefore ?? NaN)); // git's CPU included
     return ms;
   };
   for (const cli of CLIS) once([cli, 'staged']); // the page cache
