@@ -49,9 +49,11 @@ function cacheKey(keywords: readonly string[], files: CacheFiles): string | unde
   return createHash('sha1').update(code).update('\u0000').update(keywords.join('\n')).digest('hex');
 }
 
-/** The cached tables for exactly these keywords, or undefined (no cache, another key, a damaged file). */
+/** The cached tables for exactly these keywords (in this order), or undefined (no cache, other keywords, a damaged file). */
 export function cachedPrefilterTables(keywords: readonly string[], files: CacheFiles = BUILT_CACHE): PrefilterTables | undefined {
-  return readCache(files, keywords)?.tables;
+  const cached = cachedKeywordAutomaton(files);
+  const same = cached !== undefined && cached.keywords.length === keywords.length && cached.keywords.every((k, i) => k === keywords[i]);
+  return same ? cached.tables : undefined;
 }
 
 export interface KeywordAutomaton {
@@ -61,16 +63,16 @@ export interface KeywordAutomaton {
 
 /** The cached automaton with the keywords it was built for (the built-in rules'), or undefined. */
 export function cachedKeywordAutomaton(files: CacheFiles = BUILT_CACHE): KeywordAutomaton | undefined {
-  if (files !== BUILT_CACHE) return readCache(files, undefined);
-  // read once per process (the hook reads it ahead, src/rules-in-play.ts)
-  builtAutomaton ??= { value: readCache(files, undefined) };
+  if (files !== BUILT_CACHE) return readCache(files);
+  // read once per process, whoever asks (the hook reads it ahead, src/rules-in-play.ts)
+  builtAutomaton ??= { value: readCache(files) };
   return builtAutomaton.value;
 }
 
 let builtAutomaton: { readonly value: KeywordAutomaton | undefined } | undefined;
 
-/** `keywords`: the ones the caller needs tables for; undefined for those the file holds, whichever they are. */
-function readCache(files: CacheFiles, keywords: readonly string[] | undefined): KeywordAutomaton | undefined {
+/** The file's automaton, if its key is that of the keywords it holds and of this prefilter code. */
+function readCache(files: CacheFiles): KeywordAutomaton | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(files.cache);
@@ -81,7 +83,7 @@ function readCache(files: CacheFiles, keywords: readonly string[] | undefined): 
     if (bytes.toString('latin1', 0, 4) !== MAGIC) return undefined;
     const headerLength = bytes.readUInt32LE(4);
     const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
-    if (header.endianness !== endianness() || !Array.isArray(header.keywords) || header.key !== cacheKey(keywords ?? header.keywords, files)) return undefined;
+    if (header.endianness !== endianness() || !Array.isArray(header.keywords) || header.key !== cacheKey(header.keywords, files)) return undefined;
     const start = align4(8 + headerLength);
     const { classes, nextLength } = header;
     if (bytes.length !== start + nextLength * 4 || header.classOf.length !== 128 || !(classes > 0) || nextLength % classes !== 0) return undefined;
