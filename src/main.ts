@@ -40,7 +40,6 @@ export async function main(): Promise<void> {
     stderrIsTTY: process.stderr.isTTY === true,
     columns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
   });
-  process.exitCode = code;
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
 }

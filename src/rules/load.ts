@@ -95,13 +95,16 @@ function readCache(dir: string, names: readonly string[], withExamples: boolean)
  */
 export function loadBuiltinRules(dir: string = BUILTIN_RULES_DIR, options: { readonly withExamples?: boolean } = {}): RuleDefinition[] {
   const withExamples = options.withExamples ?? true;
-  // a scan's rules are read once per process (the hook reads them ahead, src/rules-in-play.ts)
-  if (!withExamples && dir === BUILTIN_RULES_DIR && scanRules !== undefined) return [...scanRules];
+  // a scan's rules are read once per process (the hook reads them ahead, src/rules-in-play.ts);
+  // each caller gets its own array
+  const forScan = !withExamples && dir === BUILTIN_RULES_DIR;
+  if (forScan && scanRules !== undefined) return [...scanRules];
   const names = ruleFileNames(dir);
   const cached = readCache(dir, names, withExamples);
-  if (cached && !withExamples && dir === BUILTIN_RULES_DIR) scanRules = cached;
-  if (cached) return cached === scanRules ? [...cached] : cached;
-  return parseRuleFiles(dir, names);
+  if (cached === undefined) return parseRuleFiles(dir, names);
+  if (!forScan) return cached;
+  scanRules = cached;
+  return [...cached];
 }
 
 let scanRules: readonly RuleDefinition[] | undefined;
