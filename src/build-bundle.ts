@@ -1,23 +1,22 @@
-// Build step (npm run build, after build-rules): bundles the CLI into dist/keyscan.cjs and its
-// chunks, then runs it once as the pre-commit hook and as an ad hoc scan and writes each chunk's V8
-// code cache (src/code-cache.cts). Start-up then reads a few files instead of resolving, reading
+// Build step (npm run build, after build-rules): bundles the CLI into one file, dist/keyscan.cjs,
+// then runs it once as the pre-commit hook and as an ad hoc scan and writes its V8 code cache
+// (src/code-cache.cts). Start-up then reads a few files instead of resolving, reading
 // and compiling some 60 modules, and runs cached bytecode instead of compiling each function.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rolldown } from 'rolldown';
-import { BUNDLE_ENTRY, cacheFileBytes, cacheFileOf, chunkLoader } from './code-cache.cjs';
+import { BUNDLE, BUNDLE_CACHE, cacheFileBytes, loadBundle } from './code-cache.cjs';
 import { builtFile, packageFile } from './package-files.js';
-import type { RuleDefinition } from './rules/definition.js';
-import type { RuleExamples, RulesCache } from './rules/load.js';
+import { loadBuiltinRules } from './rules/load.js';
 import type { Io } from './run.js';
 import { git } from './sources/git.js';
 
 const DIST = builtFile('.');
-const OUR_FILES = /^keyscan[\w.-]*\.cjs(?:\.v8cache)?$/;
 
 async function bundle(): Promise<void> {
-  for (const name of readdirSync(DIST)) if (OUR_FILES.test(name)) rmSync(join(DIST, name));
+  // no cache of an earlier bundle survives this one
+  rmSync(join(DIST, BUNDLE_CACHE), { force: true });
   const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const build = await rolldown({
     input: builtFile('main.js'),
@@ -26,18 +25,15 @@ async function bundle(): Promise<void> {
     external: [/^node:/, ...Object.keys(pkg.dependencies ?? {}).map((name) => new RegExp(`^${name}(?:/|$)`))],
     logLevel: 'warn',
   });
-  // the chunks sit beside the compiled modules, so that paths found from a chunk (src/package-files.ts,
+  // the bundle sits beside the compiled modules, so that paths found from it (src/package-files.ts,
   // the worker scripts) are the same as from the modules
-  await build.write({ dir: DIST, format: 'cjs', entryFileNames: BUNDLE_ENTRY, codeSplitting: false, sourcemap: false });
+  await build.write({ dir: DIST, format: 'cjs', entryFileNames: BUNDLE, codeSplitting: false, sourcemap: false });
   await build.close();
 }
 
 /** A built-in rule's first example key: a fake key made for tests (rules/ is excluded from scans of this repo). */
 function exampleKey(): string {
-  const definitions = (JSON.parse(readFileSync(builtFile('rules.json'), 'utf8')) as RulesCache).definitions;
-  const examples = JSON.parse(readFileSync(builtFile('rule-examples.json'), 'utf8')) as RuleExamples[];
-  const i = definitions.findIndex((def: RuleDefinition) => def.id === 'openai-project-key');
-  const example = examples[i]?.examples[0];
+  const example = loadBuiltinRules().find((def) => def.id === 'openai-project-key')?.examples[0];
   if (example === undefined) throw new Error('the warm-up needs the example of rule openai-project-key');
   return example.text;
 }
@@ -66,16 +62,13 @@ async function warmUp(run: (argv: string[], io: Io) => Promise<number>): Promise
 }
 
 await bundle();
-const loader = chunkLoader(DIST, { useCache: false });
-const entry = loader.entry() as { run: (argv: string[], io: Io) => Promise<number> } | undefined;
-if (entry === undefined) throw new Error(`the bundle has no ${BUNDLE_ENTRY}`);
+const loaded = loadBundle(DIST, { useCache: false });
+if (loaded === undefined) throw new Error(`the build wrote no ${BUNDLE}`);
 try {
-  await warmUp(entry.run);
-  for (const chunk of loader.loaded()) {
-    const file = cacheFileOf(join(DIST, chunk.name));
-    writeFileSync(`${file}.tmp`, cacheFileBytes(chunk));
-    renameSync(`${file}.tmp`, file);
-  }
+  await warmUp((loaded.exports as { run: (argv: string[], io: Io) => Promise<number> }).run);
+  const file = join(DIST, BUNDLE_CACHE);
+  writeFileSync(`${file}.tmp`, cacheFileBytes(loaded));
+  renameSync(`${file}.tmp`, file);
 } catch (err) {
   // no git here, say: the bundle works without its cache, only each start compiles it
   console.warn(`keyscan build: WARNING: no code cache written, every start will be slower: ${(err as Error).message}`);

@@ -5,9 +5,9 @@
  * entry would start Node's module loader for nothing. Without a bundle (a build that skipped it)
  * it runs the same code from its modules.
  */
-import { chunkLoader } from './code-cache.cjs';
+import { loadBundle } from './code-cache.cjs';
 
 type Main = { main: () => Promise<void> };
-const bundled = chunkLoader(__dirname).entry() as Main | undefined;
+const bundled = loadBundle(__dirname)?.exports as Main | undefined;
 if (bundled !== undefined) void bundled.main();
 else void import('./main.js').then((m: Main) => m.main());

@@ -24,12 +24,11 @@ function packageCopy(): string {
   return dir;
 }
 
-/** What the loader did with each chunk it loaded from `dist`, in a fresh node (the bin's own V8 flags). */
-function chunksLoaded(dist: string): { name: string; cacheRejected: boolean }[] {
-  const script = `const { chunkLoader } = require(process.argv[1]); const loader = chunkLoader(process.argv[2]); const entry = loader.entry();
-    console.log(JSON.stringify({ entry: entry !== undefined && typeof entry.main === 'function', loaded: loader.loaded().map((c) => ({ name: c.name, cacheRejected: c.cacheRejected })) }));`;
-  const out = JSON.parse(execFileSync(process.execPath, ['-e', script, join(dist, 'code-cache.cjs'), dist], { encoding: 'utf8' })) as { entry: boolean; loaded: { name: string; cacheRejected: boolean }[] };
-  return out.entry ? out.loaded : [];
+/** The bundle the loader ran from `dist` and whether it refused its cache, in a fresh node (the bin's own V8 flags); [] without a bundle. */
+function bundleLoaded(dist: string): { name: string; cacheRejected: boolean }[] {
+  const script = `const { BUNDLE, loadBundle } = require(process.argv[1]); const loaded = loadBundle(process.argv[2]);
+    console.log(JSON.stringify(loaded !== undefined && typeof loaded.exports.main === 'function' ? [{ name: BUNDLE, cacheRejected: loaded.cacheRejected }] : []));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script, join(dist, 'code-cache.cjs'), dist], { encoding: 'utf8' })) as { name: string; cacheRejected: boolean }[];
 }
 
 let repo: GitRepo | undefined;
@@ -57,13 +56,13 @@ async function results(cli?: string): Promise<{ runs: CliRun[]; reports: unknown
 
 describe('the bundled CLI', () => {
   test('starts from the bundle with the code cache the build wrote, which V8 accepts', () => {
-    expect(chunksLoaded(join(PACKAGE_DIR, 'dist'))).toEqual([{ name: 'keyscan.cjs', cacheRejected: false }]);
+    expect(bundleLoaded(join(PACKAGE_DIR, 'dist'))).toEqual([{ name: 'keyscan.cjs', cacheRejected: false }]);
   });
 
   test('reports exactly what the modules report, keys masked, for the hook and an ad hoc scan', async () => {
     const dist = join(packageCopy(), 'dist');
     rmSync(join(dist, 'keyscan.cjs'));
-    expect(chunksLoaded(dist)).toEqual([]); // no bundle: the command runs the modules
+    expect(bundleLoaded(dist)).toEqual([]); // no bundle: the command runs the modules
     const modules = await results(join(dist, 'cli.cjs'));
     const bundled = await results();
     expect(bundled.runs.map((r) => r.code)).toEqual([1, 1]);
@@ -83,13 +82,13 @@ describe('the bundled CLI', () => {
     const refused = Buffer.concat([good.subarray(0, 24), Buffer.alloc(4096, 7)]);
     for (const damaged of [otherHash, refused, good.subarray(0, 10), Buffer.alloc(0)]) {
       writeFileSync(cacheFile, damaged);
-      expect(chunksLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
+      expect(bundleLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
       const { runs, reports } = await results(join(dist, 'cli.cjs'));
       expect(runs.map((r) => r.stderr)).toEqual(['', '']);
       expect(reports).toEqual(expected);
     }
     rmSync(cacheFile);
-    expect(chunksLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
+    expect(bundleLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
   });
 
   test('a cache is not used for an edited bundle, even one of the same length (V8 checks only the length)', () => {
@@ -100,7 +99,7 @@ describe('the bundled CLI', () => {
     expect(edited).not.toBe(text);
     writeFileSync(bundle, edited);
     expect(readFileSync(bundle).length).toBe(Buffer.byteLength(text));
-    expect(chunksLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
+    expect(bundleLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
   });
 
   // main() exits as soon as run() is done, not when Node's event loop drains (which first waits for
