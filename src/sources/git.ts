@@ -4,7 +4,7 @@ import { KeyscanError } from '../errors.js';
 import type { CommitInfo, Fragment, Skipped } from '../types.js';
 import { boundedLines, type LinePiece } from './bounded-lines.js';
 import { COMMIT_MARK, LOG_FORMAT, patchFragments } from './git-patch.js';
-import { nonOverlappingGroups } from './key-overlap.js';
+import { canOverlap } from './key-overlap.js';
 import { literalSearch, type LiteralSearch } from './literal-search.js';
 import { seenDiffs } from './seen-diffs.js';
 
@@ -507,16 +507,24 @@ export const GREP_MAX_SECRETS = 100;
  * command line, where other users of the machine could read them.
  */
 export async function secretsAtHead(root: string, secrets: readonly string[], grepMaxSecrets = GREP_MAX_SECRETS): Promise<Set<string> | undefined> {
-  if (secrets.length <= grepMaxSecrets) {
-    // keys that could overlap never share a grep, or one could hide the other (src/sources/key-overlap.ts)
-    const found = new Set<string>();
-    for (const group of nonOverlappingGroups(secrets.filter((s) => !s.includes('\n')))) {
-      const matched = await grepAtHead(root, group);
-      if (matched === undefined) return undefined;
-      for (const key of group) if (matched.has(key)) found.add(key);
-    }
-    return found;
-  }
+  if (secrets.length > grepMaxSecrets) return blobSearchAtHead(root, secrets);
+  const lines = secrets.filter((s) => !s.includes('\n'));
+  if (lines.length === 0) return new Set(); // multi-line keys are looked for in their own files
+  const matched = await grepAtHead(root, lines);
+  if (matched === undefined) return undefined;
+  const found = new Set(lines.filter((s) => matched.has(s)));
+  // a key grep did not report may sit inside or against one it did (src/sources/key-overlap.ts): those
+  // few are looked for key by key in HEAD's blobs
+  const hidden = lines.filter((s) => !found.has(s) && [...found].some((other) => canOverlap(other, s)));
+  if (hidden.length === 0) return found;
+  const more = await blobSearchAtHead(root, hidden);
+  if (more === undefined) return undefined;
+  for (const s of more) found.add(s);
+  return found;
+}
+
+/** secretsAtHead for any number of keys: HEAD's blobs read once, every key looked for at every place. */
+async function blobSearchAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
   const tree = await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], root);
   if (tree.code !== 0) return undefined;
   const ids = new Set<string>();
@@ -528,7 +536,7 @@ export async function secretsAtHead(root: string, secrets: readonly string[], gr
   return (await searchBlobs(root, [...ids], search)) ? new Set(search.found) : undefined;
 }
 
-/** secretsAtHead for a few keys that cannot overlap: they go to `git grep` on its standard input; multi-line ones cannot be grepped line-wise. */
+/** secretsAtHead for a few keys: they go to `git grep` on its standard input; multi-line ones cannot be grepped line-wise. */
 async function grepAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
   // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
   const child = spawnGit(['grep', '--no-color', '--no-textconv', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], root, await pinsFor(root), 'pipe');

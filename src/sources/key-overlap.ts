@@ -1,26 +1,26 @@
 /*
- * `git grep -o` reports one match per place: when two of its patterns overlap in a file (one holds
- * the other, or the end of one is the start of the other), only one of them is reported there. A
- * key that HEAD holds only inside another would then count as gone from HEAD. Keys are therefore
- * grepped in groups within which no two can overlap: each key's answer is whether HEAD holds it.
+ * `git grep -o` reports one match per place: where two of its patterns overlap in a file (one
+ * holds the other, or the end of one is the start of the other), only one is reported there. A key
+ * that grep did not report, but that could overlap one it did, may still be at HEAD.
  */
 
-/** Whether two keys could overlap in a text: one holds the other, or a start of one is an end of the other. */
-export function canOverlap(a: string, b: string): boolean {
-  if (a.includes(b) || b.includes(a)) return true;
-  for (let k = 1; k < Math.min(a.length, b.length); k++) {
-    if (a.endsWith(b.slice(0, k)) || b.endsWith(a.slice(0, k))) return true;
+/** The length of the longest proper border of `text` (a prefix that is also a suffix): KMP's failure function, in linear time. */
+function border(text: string): number {
+  const fail = new Int32Array(text.length);
+  let k = 0;
+  for (let i = 1; i < text.length; i++) {
+    while (k > 0 && text[i] !== text[k]) k = fail[k - 1]!;
+    if (text[i] === text[k]) k++;
+    fail[i] = k;
   }
-  return false;
+  return text.length === 0 ? 0 : fail[text.length - 1]!;
 }
 
-/** Keys in groups within which no two can overlap (first fit, in the order given): usually one group. */
-export function nonOverlappingGroups(keys: readonly string[]): string[][] {
-  const groups: string[][] = [];
-  for (const key of keys) {
-    const group = groups.find((g) => g.every((other) => !canOverlap(key, other)));
-    if (group) group.push(key);
-    else groups.push([key]);
-  }
-  return groups;
+/**
+ * Whether two one-line keys could overlap in a text: one holds the other, or a start of one is an
+ * end of the other. Linear in their lengths (the keys come from the scanned history).
+ */
+export function canOverlap(a: string, b: string): boolean {
+  // a newline is in neither key, so no border runs across it
+  return a.includes(b) || b.includes(a) || border(`${b}\n${a}`) > 0 || border(`${a}\n${b}`) > 0;
 }
