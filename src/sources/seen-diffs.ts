@@ -3,6 +3,10 @@ import * as crypto from 'node:crypto';
 /** Per generation: a history of about this many file diffs is deduplicated whole. */
 export const DIFFS_PER_GENERATION = 1 << 16;
 
+/** SHA-256 in base64: crypto.hash (Node 20.12 and later) in one call, a third of createHash's cost per diff. */
+const digestOf: (key: string) => string =
+  typeof crypto.hash === 'function' ? (key) => crypto.hash('sha256', key, 'base64') : (key) => crypto.createHash('sha256').update(key).digest('base64');
+
 /**
  * Which file diffs a history scan has read already (a cherry-pick, the same change merged from a
  * branch), in bounded memory. An entry is a digest of the blob pair and path: the raw key would keep
@@ -11,10 +15,6 @@ export const DIFFS_PER_GENERATION = 1 << 16;
  * again after that is scanned again, which costs time but changes no finding, since a key is
  * reported once per rule and file whatever the number of diffs that add it.
  */
-/** SHA-256 in base64: crypto.hash (Node 20.12 and later) in one call, a third of createHash's cost per diff. */
-const digestOf: (key: string) => string =
-  typeof crypto.hash === 'function' ? (key) => crypto.hash('sha256', key, 'base64') : (key) => crypto.createHash('sha256').update(key).digest('base64');
-
 export function seenDiffs(perGeneration = DIFFS_PER_GENERATION): (key: string) => boolean {
   let older = new Set<string>();
   let newer = new Set<string>();
