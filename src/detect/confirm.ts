@@ -33,29 +33,12 @@ function pushMatch(out: RuleMatch[], r: number, rule: Rule, m: RegExpExecArray, 
   out.push({ rule: r, start: base + span[0], end: base + span[1], secret, match: m[0] });
 }
 
-/** A gate's verdicts in one fragment, by anchor: rules sharing the gate run it once per anchor. */
-type GateMemo = Map<number, boolean>;
-
-function passesGate(text: string, gate: RegExp, memo: GateMemo, at: number): boolean {
-  let passes = memo.get(at);
-  if (passes === undefined) {
-    gate.lastIndex = at;
-    passes = gate.test(text);
-    memo.set(at, passes);
-  }
-  return passes;
-}
-
-/**
- * An anchored (sticky) rule tried at each of its anchors, where its gate (if any) lets it;
- * an anchor inside a match is skipped.
- */
-function confirmAnchored(text: string, r: number, rule: Rule, anchors: readonly number[], gate: RegExp | undefined, memo: GateMemo | undefined, out: RuleMatch[]): void {
+/** An anchored (sticky) rule tried at each of its anchors; an anchor inside a match is skipped. */
+function confirmAnchored(text: string, r: number, rule: Rule, anchors: readonly number[], out: RuleMatch[]): void {
   const regex = rule.regex;
   let doneUntil = -1;
   for (const at of anchors) {
     if (at < doneUntil) continue;
-    if (gate !== undefined && !passesGate(text, gate, memo!, at)) continue;
     regex.lastIndex = at;
     const m = regex.exec(text);
     if (m === null || m[0].length === 0) continue;
@@ -93,13 +76,11 @@ export function confirmRules(text: string, path: string, set: RuleSet, touched: 
   const { rules } = set;
   const { windows, isTouched } = set.scratch;
   const out: RuleMatch[] = [];
-  const memos: (GateMemo | undefined)[] = [];
   for (const r of touched) {
     const rule = rules[r]!;
     const list = windows[r]!;
     if (!isSkippedFor(rule, path)) {
-      const g = set.gateOf[r]!;
-      if (rule.anchor !== undefined) confirmAnchored(text, r, rule, list, g < 0 ? undefined : set.gates[g], g < 0 ? undefined : (memos[g] ??= new Map()), out);
+      if (rule.anchor !== undefined) confirmAnchored(text, r, rule, list, out);
       else confirmWindows(text, r, rule, list, out);
     }
     list.length = 0;

@@ -1,5 +1,4 @@
 import type { Rule } from '../types.js';
-import { gateSource } from './gate.js';
 import { buildPrefilter, type Prefilter, type PrefilterTables } from './prefilter.js';
 
 /** What a hit of one keyword sets in motion, split by how each rule runs. */
@@ -78,9 +77,6 @@ export interface RuleSet {
   readonly rules: readonly Rule[];
   readonly prefilter: Prefilter;
   readonly plans: readonly KeywordPlan[];
-  /** Gates of anchored rules (src/detect/gate.ts), one per distinct source; `gateOf[rule]` is -1 for none (or one unshared). */
-  readonly gates: readonly RegExp[];
-  readonly gateOf: Int32Array;
   /** `follows` checks (RuleDefinition.follows), one per distinct source; `followsOf[rule]` is -1 for none. */
   readonly follows: readonly RegExp[];
   readonly followsOf: Int32Array;
@@ -118,42 +114,10 @@ export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords
       followsAll: combined.get(key),
     };
   });
-  const gates: RegExp[] = [];
-  const gateIndex = new Map<string, number>();
-  const gateOf = new Int32Array(rules.length).fill(-1);
-  rules.forEach((rule, r) => {
-    if (rule.anchor === undefined) return;
-    const source = gateSource(rule.regex.source);
-    if (source === undefined) return;
-    const flags = `${rule.regex.flags.replace(/[dgy]/g, '')}y`; // sticky, as the rule runs
-    const key = `${flags}/${source}`;
-    let g = gateIndex.get(key);
-    if (g === undefined) {
-      let gate: RegExp;
-      try {
-        gate = new RegExp(source, flags);
-      } catch {
-        return; // a regex form the gate's parser misreads: the rule just runs ungated
-      }
-      g = gates.length;
-      gateIndex.set(key, g);
-      gates.push(gate);
-    }
-    gateOf[r] = g;
-  });
-  // A gate costs about what a failing rule does (both mostly fail in the name): it pays only when
-  // two or more rules share it, so one run stands in for several (measured: bench --profile).
-  const users = new Int32Array(gates.length);
-  for (const g of gateOf) if (g >= 0) users[g]!++;
-  gateOf.forEach((g, r) => {
-    if (g >= 0 && users[g]! < 2) gateOf[r] = -1;
-  });
   return {
     rules,
     prefilter: buildPrefilter(keywords, cachedPrefilter?.(keywords)),
     plans,
-    gates,
-    gateOf,
     follows,
     followsOf,
     scratch: { windows: rules.map(() => []), touched: [], isTouched: new Uint8Array(rules.length), hits: [], followsVerdict: new Float64Array(follows.length), checked: 0 },
