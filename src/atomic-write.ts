@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KeyscanError } from './errors.js';
+import { nodeCrypto } from './node-crypto.js';
 
 const WHY: Readonly<Record<string, string>> = {
   ENOSPC: 'no space left on the device',
@@ -41,22 +40,22 @@ async function writePieces(write: (chunk: string) => Promise<unknown>, text: str
 /** `text` may be pieces in order (a large report), written without joining them into one string. */
 export async function writeFileAtomic(path: string, text: string | readonly string[], what: string, shown: string = path): Promise<void> {
   try {
-    const info = await stat(path).catch(() => undefined);
+    const info = await fsp.stat(path).catch(() => undefined);
     if (info !== undefined && !info.isFile()) {
       if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      await writeFile(path, typeof text === 'string' ? text : text.join(''));
+      await fsp.writeFile(path, typeof text === 'string' ? text : text.join(''));
       return;
     }
-    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = join(dirname(path), `.${basename(path)}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`);
     let handle;
     try {
       // 0o666 before umask, like writeFile; an existing file keeps its mode
-      handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, info === undefined ? 0o666 : info.mode & 0o7777);
+      handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, info === undefined ? 0o666 : info.mode & 0o7777);
     } catch (err) {
       // a writable file in a directory the user may not write to: it can only be rewritten in place
       const code = (err as NodeJS.ErrnoException).code;
       if (info === undefined || (code !== 'EACCES' && code !== 'EPERM')) throw err;
-      await writeFile(path, typeof text === 'string' ? text : text.join(''));
+      await fsp.writeFile(path, typeof text === 'string' ? text : text.join(''));
       return;
     }
     try {
@@ -66,9 +65,9 @@ export async function writeFileAtomic(path: string, text: string | readonly stri
       } finally {
         await handle.close();
       }
-      await rename(temp, path);
+      await fsp.rename(temp, path);
     } catch (err) {
-      await unlink(temp).catch(() => undefined);
+      await fsp.unlink(temp).catch(() => undefined);
       throw err;
     }
   } catch (err) {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 
 /** A one-way tag for a secret: equal secrets give equal tags, and the tag never shows the secret. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update('keyscan:v1:').update(secret).digest('hex').slice(0, 32);
+  return nodeCrypto().createHash('sha256').update('keyscan:v1:').update(secret).digest('hex').slice(0, 32);
 }
 
 /** Stable across runs and machines: rule, file and secret hash; no line, so a moved line keeps it. */

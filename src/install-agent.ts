@@ -1,4 +1,4 @@
-import { lstat, mkdir, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { AgentId } from './agents/protocol.js';
 import { KeyscanError } from './errors.js';
@@ -107,7 +107,7 @@ type Json = Record<string, unknown>;
 async function readSettings(path: string): Promise<Json | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await fsp.readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new KeyscanError('IO', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
@@ -128,11 +128,11 @@ async function readSettings(path: string): Promise<Json | undefined> {
  * settings file that is a link (dotfiles kept in a repository) stays a link: its target is written.
  */
 async function writeSettings(path: string, settings: Json): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const target = await realpath(path).catch(() => path);
+  await fsp.mkdir(dirname(path), { recursive: true });
+  const target = await fsp.realpath(path).catch(() => path);
   const temp = `${target}.keyscan-${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`);
-  await rename(temp, target);
+  await fsp.writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`);
+  await fsp.rename(temp, target);
 }
 
 function hooksTable(settings: Json, path: string): Json {
@@ -207,9 +207,9 @@ export async function uninstallAgentHooks(agent: AgentId, where: AgentInstallWhe
   if (Object.keys(hooks).length === 0) delete rest['hooks'];
   // a file left with nothing but what install created ({} or Cursor's version) is removed
   const leftovers = Object.keys(rest).filter((k) => !(spec.shape === 'flat' && k === 'version'));
-  const isLink = (await lstat(path)).isSymbolicLink();
+  const isLink = (await fsp.lstat(path)).isSymbolicLink();
   if (leftovers.length === 0 && !isLink) {
-    await unlink(path);
+    await fsp.unlink(path);
     return { kind: 'removed', agent, path, events: removed, deletedFile: true };
   }
   await writeSettings(path, rest);

@@ -1,5 +1,4 @@
-import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join, relative } from 'node:path';
 import { KeyscanError } from './errors.js';
 import type { GitHook } from './options.js';
@@ -86,7 +85,7 @@ function isOnlyShebang(text: string): boolean {
 
 async function readIfExists(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await fsp.readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new KeyscanError('IO', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
@@ -112,7 +111,7 @@ export async function installHook(cwd: string, force: boolean, hook: GitHook = '
   const { path, layout, root } = await hookFile(cwd, hook);
   const existing = await readIfExists(path);
   if (existing?.includes(BEGIN)) return { kind: 'already', path, layout, hooksScope: await hooksScope(root) };
-  await mkdir(join(path, '..'), { recursive: true });
+  await fsp.mkdir(join(path, '..'), { recursive: true });
   if (layout === 'husky') {
     const text =
       existing === undefined || existing === ''
@@ -120,18 +119,18 @@ export async function installHook(cwd: string, force: boolean, hook: GitHook = '
         : existing.endsWith('\n')
           ? existing + block(false, BEGIN, hook)
           : existing + block(false, NEWLINE_ADDED.slice(1), hook).replace(/^/, '\n');
-    await writeFile(path, text); // an existing file keeps its mode: .husky/pre-commit is committed, often 0644
-    if (existing === undefined) await chmod(path, 0o755); // husky 4-8 runs it directly
+    await fsp.writeFile(path, text); // an existing file keeps its mode: .husky/pre-commit is committed, often 0644
+    if (existing === undefined) await fsp.chmod(path, 0o755); // husky 4-8 runs it directly
     return { kind: 'installed', path, layout, chained: false, hooksScope: await hooksScope(root) };
   }
   let chained = false;
   if (existing !== undefined && !isOnlyShebang(existing)) {
     if (!force) return { kind: 'refused', path, existing };
-    await rename(path, join(path, '..', chainedName(hook)));
+    await fsp.rename(path, join(path, '..', chainedName(hook)));
     chained = true;
   }
-  await writeFile(path, `#!/bin/sh\n${block(chained, BEGIN, hook)}`);
-  await chmod(path, 0o755);
+  await fsp.writeFile(path, `#!/bin/sh\n${block(chained, BEGIN, hook)}`);
+  await fsp.chmod(path, 0o755);
   return { kind: 'installed', path, layout, chained, hooksScope: await hooksScope(root) };
 }
 
@@ -144,13 +143,13 @@ export async function uninstallHook(cwd: string, hook: GitHook = 'pre-commit'): 
   const chainedPath = join(path, '..', chainedName(hook));
   let restored = false;
   if (isOnlyShebang(rest)) {
-    await unlink(path);
-    if (await stat(chainedPath).then(() => true, () => false)) {
-      await rename(chainedPath, path);
+    await fsp.unlink(path);
+    if (await fsp.stat(chainedPath).then(() => true, () => false)) {
+      await fsp.rename(chainedPath, path);
       restored = true;
     }
   } else {
-    await writeFile(path, rest);
+    await fsp.writeFile(path, rest);
   }
   return { kind: 'removed', path, restored };
 }

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import { asBaseline, baselineOf, dropBaselined, dropGitleaksIgnored, type Baseline } from './detect/baseline.js';
-import { appendFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isKeyscanError, KeyscanError } from './errors.js';
@@ -323,7 +322,7 @@ async function writeReport(cwd: string, path: string, report: string): Promise<v
 async function emit(result: ScanResult, opts: Options, io: Io, displayRoot: string): Promise<void> {
   const base = { showSecrets: opts.showSecrets, displayRoot, version: packageVersion(), verbose: opts.verbose };
   for (const r of opts.reports) await writeReport(io.cwd, r.path, (await REPORTERS[r.format]())(result, { ...base, color: false }));
-  if (opts.appendSummaryTo !== undefined) await appendFile(opts.appendSummaryTo, (await REPORTERS.markdown())(result, { ...base, color: false }));
+  if (opts.appendSummaryTo !== undefined) await fsp.appendFile(opts.appendSummaryTo, (await REPORTERS.markdown())(result, { ...base, color: false }));
   // lines fit the terminal only when a person reads them there: never in a file or a pipe
   const width = opts.output === undefined && io.isTTY ? io.columns : undefined;
   const report = (await REPORTERS[opts.format]())(result, { ...base, color: useColor(opts, io), ...(width !== undefined && width > 0 ? { width } : {}) });

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -64,7 +64,7 @@ const DOTENV_PATTERNS = ['*.env', '.env*', '**/.env*', '**/*.env'];
 async function practiceContextForFiles(targets: readonly string[], cwd: string, disabled: readonly PracticeId[], clientSidePaths: readonly string[]): Promise<PracticeContext> {
   const dirs: string[] = [];
   const files: string[] = [];
-  for (const t of targets) if (t !== '-') ((await stat(t)).isDirectory() ? dirs : files).push(t);
+  for (const t of targets) if (t !== '-') ((await fsp.stat(t)).isDirectory() ? dirs : files).push(t);
   const browserPackages: string[] = [];
   const serverFirstPackages: string[] = [];
   const sdkPackages: string[] = [];
@@ -127,7 +127,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 async function* targetFiles(targets: readonly string[], cwd: string, outcome: BatchOutcome, respectGitignore: boolean): AsyncGenerator<FileEntry> {
   const dirs = targets.filter((t) => t !== '-');
   for (const target of dirs) {
-    const info = await stat(target);
+    const info = await fsp.stat(target);
     if (!info.isDirectory()) {
       yield entryForFile(target, cwd);
       continue;
@@ -146,7 +146,7 @@ async function checkTargets(targets: readonly string[], cwd: string): Promise<vo
     if (target === '-') continue;
     const shown = toPosix(relative(cwd, target)) || '.';
     try {
-      await stat(target);
+      await fsp.stat(target);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new KeyscanError('USAGE', code === 'ENOENT' ? `no such file or directory: ${shown}` : `cannot scan ${shown}: ${code ?? String(err)}`, { cause: err });

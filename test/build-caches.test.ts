@@ -9,6 +9,7 @@ import { cachedPrefilterTables, writePrefilterCache, type CacheFiles } from '../
 import { runBuiltCli } from './helpers/cli.js';
 import { fakeOpenAiProjectKey } from './helpers/fake-keys.js';
 import { cliEnv, tempRepo } from './helpers/git-repo.js';
+import { packageCopy } from './helpers/pack.js';
 import { builtinDefinitions } from './helpers/rules.js';
 import { tempTree } from './helpers/tmp.js';
 
@@ -126,6 +127,23 @@ describe('the built rules cache', () => {
     expect(forScan.map(({ examples, negatives, ...def }) => def)).toEqual(withExamples.map(({ examples, negatives, ...def }) => def));
     expect(forScan.every((def) => def.examples.length === 0 && def.negatives.length === 0)).toBe(true);
     expect(withExamples.filter((def) => def.examples.length > 0).length).toBeGreaterThan(400);
+  });
+
+  test('is not used once a rule file is edited, even to the same size', async () => {
+    const pkg = packageCopy();
+    const file = join(pkg, 'rules/openai.toml');
+    const text = readFileSync(file, 'utf8');
+    const repo = tempRepo({ 'app.env': `OPENAI_API_KEY=${fakeOpenAiProjectKey(7)}\n` });
+    const ruleIds = async (): Promise<string[]> => {
+      const run = await runBuiltCli(['.', '--format', 'json'], { cwd: repo.root, env: cliEnv(), cli: join(pkg, 'dist/cli.cjs') });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(1);
+      return (JSON.parse(run.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
+    };
+    expect(await ruleIds()).toContain('openai-project-key');
+    writeFileSync(file, text.replace('id = "openai-project-key"', 'id = "openai-project-kez"'));
+    expect(statSync(file).size).toBe(Buffer.byteLength(text));
+    expect(await ruleIds()).toContain('openai-project-kez'); // read from the TOML
   });
 });
 

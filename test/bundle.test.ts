@@ -1,28 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { CLI, runBuiltCli, type CliRun } from './helpers/cli.js';
 import { fakeOpenAiProjectKey } from './helpers/fake-keys.js';
 import { cliEnv, tempRepo, type GitRepo } from './helpers/git-repo.js';
+import { PACKAGE_DIR, packageCopy } from './helpers/pack.js';
 import { tempTree } from './helpers/tmp.js';
 
 // The command starts the bundled CLI (dist/keyscan.cjs) through V8's code cache, which the build
 // wrote after a warm-up run (src/build-bundle.ts, src/code-cache.cts). These tests hold it to the
 // same results as the modules it is made from, and to working whatever happened to the cache.
 
-const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url));
-
-/** A copy of the built package (dist/, rules/, package.json; node_modules linked) that a test may damage. */
-function packageCopy(): string {
-  const dir = tempTree();
-  cpSync(join(PACKAGE_DIR, 'dist'), join(dir, 'dist'), { recursive: true });
-  cpSync(join(PACKAGE_DIR, 'rules'), join(dir, 'rules'), { recursive: true });
-  cpSync(join(PACKAGE_DIR, 'package.json'), join(dir, 'package.json'));
-  symlinkSync(join(PACKAGE_DIR, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
-}
 
 /** The bundle the loader ran from `dist` and whether it refused its cache, in a fresh node (the bin's own V8 flags); [] without a bundle. */
 function bundleLoaded(dist: string): { name: string; cacheRejected: boolean }[] {
@@ -78,8 +68,8 @@ describe('the bundled CLI', () => {
     const cacheFile = join(dist, 'keyscan.cjs.v8cache');
     const good = readFileSync(cacheFile);
     const otherHash = Buffer.from(good);
-    otherHash[8] = otherHash[8]! ^ 0xff; // within the chunk's SHA-1, after the 4-byte magic
-    const refused = Buffer.concat([good.subarray(0, 24), Buffer.alloc(4096, 7)]);
+    otherHash[6] = otherHash[6]! ^ 0xff; // within the bundle's CRC-32, after the 4-byte magic
+    const refused = Buffer.concat([good.subarray(0, 8), Buffer.alloc(4096, 7)]);
     for (const damaged of [otherHash, refused, good.subarray(0, 10), Buffer.alloc(0)]) {
       writeFileSync(cacheFile, damaged);
       expect(bundleLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
@@ -100,6 +90,20 @@ describe('the bundled CLI', () => {
     writeFileSync(bundle, edited);
     expect(readFileSync(bundle).length).toBe(Buffer.byteLength(text));
     expect(bundleLoaded(dist)).toEqual([{ name: 'keyscan.cjs', cacheRejected: true }]);
+  });
+
+  // the pre-commit hook's start: node:crypto and node:fs/promises cost it 2-3 ms to load, and a
+  // clean commit needs neither (src/node-crypto.ts, the fs.promises getter)
+  test('the hook on a clean commit loads neither node:crypto nor node:fs/promises', async () => {
+    const root = tempRepo({ 'src/app.ts': 'export const url = process.env.API_URL;\n', 'package.json': '{"name":"app"}\n' }, { stage: true }).root;
+    const loaded = join(tempTree(), 'modules.json');
+    const probe = join(tempTree({ 'probe.cjs': `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(process.moduleLoadList)));\n` }), 'probe.cjs');
+    const run = await runBuiltCli(['staged'], { cwd: root, env: { ...cliEnv(), NODE_OPTIONS: `--require ${probe}` } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[];
+    expect(modules).toContain('NativeModule child_process'); // the probe saw the whole run
+    expect(modules.filter((m) => /^NativeModule (?:crypto|fs\/promises)$/.test(m))).toEqual([]);
   });
 
   // main() exits as soon as run() is done, not when Node's event loop drains (which first waits for

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -125,6 +126,11 @@ describe.concurrent('a user installs the tarball', () => {
     const version = await sh('npx keyscan --version', { cwd: repo.root, env });
     expect(version.stdout.trim()).toBe(PACKAGE.version);
     expect((await sh('npx keyscan .', { cwd: repo.root, env })).code).toBe(0);
+
+    // V8 takes the installed bundle's code cache (src/code-cache.cts)
+    const pkg = join(repo.root, 'node_modules', PACKAGE_NAME);
+    const loaded = execFileSync(process.execPath, ['-e', 'console.log(require(process.argv[1]).loadBundle(process.argv[2]).cacheRejected)', join(pkg, 'dist/code-cache.cjs'), join(pkg, 'dist')], { encoding: 'utf8' });
+    expect(loaded.trim()).toBe('false');
 
     const clean = await sh("git commit -q -m 'add keyscan'", { cwd: repo.root, env });
     expect(clean.code, clean.stderr).toBe(0);

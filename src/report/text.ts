@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import pc from 'picocolors';
 import type { Finding, ScanResult, SecretFinding, Severity } from '../types.js';
 import { commitOf, SEVERITIES } from '../types.js';
 import type { ReportOptions } from './options.js';
@@ -7,8 +7,6 @@ import { printable } from './printable.js';
 import { redact } from './redact.js';
 import { suppressedText } from './suppressed.js';
 
-// required, not imported: node would first parse a CommonJS package for its export names (hook start-up)
-const pc = createRequire(import.meta.url)('picocolors') as typeof import('picocolors');
 
 type Colors = ReturnType<typeof pc.createColors>;
 

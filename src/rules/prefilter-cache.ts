@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Prefilter, PrefilterTables } from '../detect/prefilter.js';
+import { crc32Of } from '../file-stamp.js';
 import { builtFile } from '../package-files.js';
 
 /*
@@ -46,7 +46,7 @@ function cacheKey(keywords: readonly string[], files: CacheFiles): string | unde
   } catch {
     return undefined;
   }
-  return createHash('sha1').update(code).update('\u0000').update(keywords.join('\n')).digest('hex');
+  return crc32Of(Buffer.from(`\u0000${keywords.join('\n')}`), crc32Of(code)).toString(16);
 }
 
 /** The cached tables for exactly these keywords (in this order), or undefined (no cache, other keywords, a damaged file). */

@@ -4,12 +4,12 @@
 // Java, nothing downloaded), and one that backtracks exponentially is refused. Polynomial ones and
 // those recheck cannot decide in time are let through: the scan's time budget (src/regex-guard.ts)
 // stops them if they really run long.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KeyscanError } from '../errors.js';
+import { nodeCrypto } from '../node-crypto.js';
 
 /** One regex of a config, with what to call it in a message. */
 export interface ConfigRegex {
@@ -147,7 +147,7 @@ function writeCache(path: string, verdicts: Record<string, RegexVerdict>): void 
 }
 
 function keyOf(source: string, flags: string): string {
-  return createHash('sha256').update(`${flags}\u0000${source}`).digest('hex').slice(0, 32);
+  return nodeCrypto().createHash('sha256').update(`${flags}\u0000${source}`).digest('hex').slice(0, 32);
 }
 
 /** A gitleaks-style `(?i)` prefix is the `i` flag, as compileRegex reads it. */

@@ -1,6 +1,5 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, promises as fsp } from 'node:fs';
 import { OPEN_FLAGS, readRegularFile } from './bounded-read.js';
-import { opendir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import type { Fragment, Skipped } from '../types.js';
 import { git } from './git.js';
@@ -90,7 +89,7 @@ export async function* walkDirectory(root: string, options: WalkOptions = {}): A
   const keyscanLayer = await readNamedLayer(root, '', ['.keyscanignore']);
   const tracked = chain.inWorkTree ? trackedBelow(root) : noneTracked;
   const layers = { git: chain.layers, keyscan: keyscanLayer ? [keyscanLayer] : [], nestedGitignores: chain.inWorkTree || (options.respectGitignore ?? false), inIgnoredDir: false };
-  const realRoot = await realpath(root, { encoding: 'buffer' });
+  const realRoot = await fsp.realpath(root, { encoding: 'buffer' });
   yield* walkInto(root, '', layers, tracked, realRoot);
 }
 
@@ -133,7 +132,7 @@ async function* walkInto(absDir: string | Buffer, relDir: string, layers: Layers
   let dir;
   try {
     // names as bytes: a name that is not valid UTF-8 would not survive a round trip through a string
-    dir = await opendir(absDir as string, { encoding: 'buffer' as BufferEncoding });
+    dir = await fsp.opendir(absDir as string, { encoding: 'buffer' as BufferEncoding });
   } catch (err) {
     yield { kind: 'skipped', skipped: { path: relDir || '.', reason: 'unreadable', detail: `cannot read directory: ${errorText(err)}` } };
     return;
@@ -178,9 +177,9 @@ async function* walkInto(absDir: string | Buffer, relDir: string, layers: Layers
  */
 async function followLink(abs: string | Buffer, rel: string, realRoot: Buffer): Promise<WalkEvent> {
   try {
-    const target = (await realpath(abs as string, { encoding: 'buffer' as BufferEncoding })) as unknown as Buffer;
+    const target = (await fsp.realpath(abs as string, { encoding: 'buffer' as BufferEncoding })) as unknown as Buffer;
     if (!isInside(target, realRoot)) return { kind: 'skipped', skipped: { path: rel, reason: 'symlink-outside', detail: 'link outside the scanned tree' } };
-    const info = await stat(target);
+    const info = await fsp.stat(target);
     if (info.isFile()) return { kind: 'file', file: { abs: asPath(target), rel } };
     if (info.isDirectory()) return { kind: 'skipped', skipped: { path: rel, reason: 'symlink-dir', detail: 'link to a directory, not followed' } };
     return { kind: 'skipped', skipped: { path: rel, reason: 'special', detail: 'link to a FIFO, socket or device' } };
@@ -242,8 +241,8 @@ export function readFileFragment(file: FileEntry, maxFileSize: number): ReadOutc
  */
 export async function unreadableReason(abs: string): Promise<string | undefined> {
   try {
-    if ((await stat(abs)).isDirectory()) {
-      const dir = await opendir(abs);
+    if ((await fsp.stat(abs)).isDirectory()) {
+      const dir = await fsp.opendir(abs);
       await dir.close();
     } else closeSync(openSync(abs, OPEN_FLAGS));
     return undefined;

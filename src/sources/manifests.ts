@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { readRegularFile } from './bounded-read.js';
 
@@ -39,7 +39,7 @@ async function packageJsonPaths(root: string): Promise<string[]> {
   const walk = async (dir: string, prefix: string, parts: number): Promise<void> => {
     let entries: Dirent[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await fsp.readdir(dir, { withFileTypes: true });
     } catch {
       return; // unreadable: the walk reports it; here it only means packages less to classify
     }
@@ -104,7 +104,7 @@ export async function manifestsAboveDir(dir: string): Promise<string[]> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
+  return fsp.stat(path).then(
     () => true,
     () => false,
   );

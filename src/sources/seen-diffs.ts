@@ -1,11 +1,13 @@
-import * as crypto from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 
 /** Per generation: a history of about this many file diffs is deduplicated whole. */
 export const DIFFS_PER_GENERATION = 1 << 16;
 
 /** SHA-256 in base64: crypto.hash (Node 20.12 and later) in one call, a third of createHash's cost per diff. */
-const digestOf: (key: string) => string =
-  typeof crypto.hash === 'function' ? (key) => crypto.hash('sha256', key, 'base64') : (key) => crypto.createHash('sha256').update(key).digest('base64');
+function digestFunction(): (key: string) => string {
+  const crypto = nodeCrypto();
+  return typeof crypto.hash === 'function' ? (key) => crypto.hash('sha256', key, 'base64') : (key) => crypto.createHash('sha256').update(key).digest('base64');
+}
 
 /**
  * Which file diffs a history scan has read already (a cherry-pick, the same change merged from a
@@ -18,6 +20,7 @@ const digestOf: (key: string) => string =
 export function seenDiffs(perGeneration = DIFFS_PER_GENERATION): (key: string) => boolean {
   let older = new Set<string>();
   let newer = new Set<string>();
+  const digestOf = digestFunction();
   return function isNew(key) {
     const digest = digestOf(key);
     if (newer.has(digest)) return false;

@@ -1,7 +1,7 @@
 // AWS Signature Version 4 for one request, with node:crypto only: enough to sign the read-only STS
 // GetCallerIdentity call. Pure: the caller passes the clock. The secret access key never leaves this
 // function; only the key ID and an HMAC of the request do.
-import { createHash, createHmac } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 
 export interface SigV4Request {
   readonly method: string;
@@ -30,8 +30,8 @@ export interface SigV4Signature {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-const sha256Hex = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex');
-const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
+const sha256Hex = (data: string): string => nodeCrypto().createHash('sha256').update(data, 'utf8').digest('hex');
+const hmac = (key: string | Buffer, data: string): Buffer => nodeCrypto().createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** RFC 3986 encoding, as SigV4 wants it: encodeURIComponent leaves !'()* alone. */
 function uriEncode(value: string): string {

@@ -1,10 +1,24 @@
 import { spawn } from 'node:child_process';
+import { cpSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitEnv } from './git-repo.js';
 import { tempTree } from './tmp.js';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A copy of the built package (dist/, rules/, package.json; node_modules linked) that a test may
+ * damage. Files are copied in that order with new dates: each rule file is newer than dist/rules.json.
+ */
+export function packageCopy(): string {
+  const dir = tempTree();
+  cpSync(join(PACKAGE_DIR, 'dist'), join(dir, 'dist'), { recursive: true });
+  cpSync(join(PACKAGE_DIR, 'rules'), join(dir, 'rules'), { recursive: true });
+  cpSync(join(PACKAGE_DIR, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(PACKAGE_DIR, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
 
 export interface ShellRun {
   readonly code: number | null;
