@@ -30,6 +30,20 @@ async function bundle(): Promise<void> {
   // the worker scripts) are the same as from the modules
   await build.write({ dir: DIST, format: 'cjs', entryFileNames: BUNDLE, codeSplitting: false, sourcemap: false });
   await build.close();
+  // ASCII only, as esbuild writes by default: V8 then holds the source as a one-byte string, which
+  // it decodes and compiles faster (the hook's start: 8-10 ms less over 41 interleaved rounds). A
+  // \uXXXX escape is the same UTF-16 unit in strings, templates, regexes and identifiers, and
+  // nothing in a comment; only a template's raw text would differ, and no code reads one.
+  const file = join(DIST, BUNDLE);
+  writeFileSync(file, asciiOnly(readFileSync(file, 'utf8')));
+}
+
+/** `code` with every non-ASCII UTF-16 unit written as a \uXXXX escape. */
+function asciiOnly(code: string): string {
+  // after a backslash the escape would read as an escaped backslash and the letters "uXXXX"
+  const escaped = /\\[^\x00-\x7f]/.exec(code);
+  if (escaped !== null) throw new Error(`the bundle has a backslash before a non-ASCII character at offset ${escaped.index}: write it as a \\u escape in the source`);
+  return code.replace(/[^\x00-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A built-in rule's first example key: a fake key made for tests (rules/ is excluded from scans of this repo). */
