@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { lazyRequire } from './lazy-require.js';
 
 /*
  * The stamp of a build input's bytes, which tells whether a cache (the rules', the keyword
@@ -7,13 +7,12 @@ import { createRequire } from 'node:module';
  * node:crypto's SHA-1 took about 4. Elsewhere a table in JS gives the same value, more slowly. Not
  * a defence against anyone: the files checked are the installed package's own.
  */
-const require = createRequire(import.meta.url);
 type Crc32 = (data: Uint8Array, value?: number) => number;
 let crc32: Crc32 | undefined;
 
 /** CRC-32 of `bytes`, continuing from `previous` (the CRC of what came before them). */
 export function crc32Of(bytes: Uint8Array, previous = 0): number {
-  crc32 ??= (require('node:zlib') as { crc32?: Crc32 }).crc32 ?? crc32InJs;
+  crc32 ??= lazyRequire<{ crc32?: Crc32 }>('node:zlib').crc32 ?? crc32InJs;
   return crc32(bytes, previous);
 }
 

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { BATCH_LIMITS, type Batch } from './batch-by-size.js';
 import { KeyscanError } from './errors.js';
+import { lazyRequire } from './lazy-require.js';
 import { fromPlainFinding, type BatchOutcome, type BatchRequest, type PlainFinding } from './scan-batch.js';
 
 type Reply = { id: number; error?: string } & Omit<BatchOutcome, 'findings'> & { findings: PlainFinding[] };
@@ -25,7 +25,7 @@ const QUEUED_BYTES_PER_WORKER = BATCH_LIMITS.bytes;
 
 export function createPool(size: number, workerData: unknown): Pool {
   // required here, not imported: the bundle (src/build-bundle.ts) would load it at every start
-  const { Worker: WorkerThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  const { Worker: WorkerThread } = lazyRequire<typeof import('node:worker_threads')>('node:worker_threads');
   const url = new URL('./scan-worker.js', import.meta.url);
   const total: BatchOutcome = { findings: [], skipped: [], files: 0, bytes: 0, allowed: 0 };
   const pending = new Map<number, { worker: number; bytes: number; resolve: () => void; reject: (err: Error) => void }>();

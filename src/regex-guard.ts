@@ -7,9 +7,9 @@
 // starts), the fragment is scanned again without it, and the scan goes on. Built-in rules are not
 // timed: a large file under load is never dropped for them. Without config regexes none of this
 // loads: the built-in rules' hot path and the hook's start-up are unchanged.
-import { createRequire } from 'node:module';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { KeyscanError } from './errors.js';
+import { lazyRequire } from './lazy-require.js';
 import type { PracticeContext } from './practices/apply.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { fromPlainFinding, type PlainFinding } from './scan-batch.js';
@@ -87,7 +87,7 @@ export function createRegexGuard(options: {
   budgetMs: number;
 }): RegexGuard {
   // required here, not imported: the bundle (src/build-bundle.ts) would load it at every start
-  const { MessageChannel, receiveMessageOnPort, Worker: WorkerThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  const { MessageChannel, receiveMessageOnPort, Worker: WorkerThread } = lazyRequire<typeof import('node:worker_threads')>('node:worker_threads');
   const url = new URL('./regex-guard-worker.js', import.meta.url);
   const labels = labelsOf(options.definitions, options.untrusted);
   const strikes = new Array<number>(labels.length + 1).fill(0);

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { TomlError } from 'smol-toml';
 import { KeyscanError } from '../errors.js';
+import { lazyRequire } from '../lazy-require.js';
 import { crc32Of } from '../file-stamp.js';
 import { builtFile, packageFile } from '../package-files.js';
 import { parseRuleTable, type RuleDefinition } from './definition.js';
@@ -13,13 +13,12 @@ export const BUILTIN_RULES_DIR = packageFile('rules/');
 export const RULES_CACHE = builtFile('rules.json');
 
 // smol-toml loads only when TOML is really parsed: the pre-commit hook reads the JSON cache.
-const require = createRequire(import.meta.url);
 let toml: typeof import('smol-toml') | undefined;
 
 /** Parses TOML; a syntax error names the file, line and column. */
 export function parseToml(text: string, source: string): Record<string, unknown> {
   try {
-    toml ??= require('smol-toml') as typeof import('smol-toml');
+    toml ??= lazyRequire<typeof import('smol-toml')>('smol-toml');
     return toml.parse(text);
   } catch (err) {
     const where = err instanceof toml!.TomlError ? `${source}:${(err as TomlError).line}:${(err as TomlError).column}` : source;

@@ -5,10 +5,10 @@
 // those recheck cannot decide in time are let through: the scan's time budget (src/regex-guard.ts)
 // stops them if they really run long.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KeyscanError } from '../errors.js';
+import { lazyRequire } from '../lazy-require.js';
 import { nodeCrypto } from '../node-crypto.js';
 
 /** One regex of a config, with what to call it in a message. */
@@ -33,7 +33,7 @@ let recheck: Recheck | undefined;
 function loadRecheck(): Recheck {
   // recheck picks its backend from the environment only; keyscan wants the in-process pure one
   process.env['RECHECK_SYNC_BACKEND'] = 'pure';
-  recheck ??= createRequire(import.meta.url)('recheck') as Recheck;
+  recheck ??= lazyRequire<Recheck>('recheck');
   return recheck;
 }
 

@@ -3,12 +3,12 @@
 // synchronous like every file read (it runs in scan workers); the zip directory and tar headers are
 // read here, and every decompression goes through zlib with maxOutputLength, the one hard bound a
 // bomb cannot talk its way past (a zip's declared sizes are the attacker's to choose).
-import { createRequire } from 'node:module';
+import { lazyRequire } from '../lazy-require.js';
 import type { Fragment, Skipped } from '../types.js';
 
 // zlib loads with the first archive: a scan without one (the pre-commit hook) never pays for it
 let zlib: typeof import('node:zlib') | undefined;
-const loadZlib = (): typeof import('node:zlib') => (zlib ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
+const loadZlib = (): typeof import('node:zlib') => (zlib ??= lazyRequire<typeof import('node:zlib')>('node:zlib'));
 
 export interface ArchiveLimits {
   /** Members of members… of an archive: 3 means a.zip!b.jar!c.tgz!d.txt at most. */
