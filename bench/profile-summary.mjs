@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The rules as the build compiled them; a build without it just shows regex sources. */
-const RULES_JSON = fileURLToPath(new URL('../dist/rules.json', import.meta.url));
+const RULES_JSON = fileURLToPath(new URL('../dist/rules.jsonl', import.meta.url));
 const MAX_NAME = 110;
 
 /** Regex source → the ids of the rules that use it, keyed as V8 prints it (RegExp#source). */
@@ -17,12 +17,13 @@ export async function ruleIdsByRegex(path = RULES_JSON) {
   const ids = new Map();
   if (!existsSync(path)) return ids;
   try {
-    for (const { id, regex } of JSON.parse(await readFile(path, 'utf8')).definitions ?? []) {
+    // a header line, then one rule's definition a line (src/rules/load.ts)
+    for (const { id, regex } of (await readFile(path, 'utf8')).split('\n').slice(1).map((line) => JSON.parse(line))) {
       const source = new RegExp(regex.replace(/^\(\?i\)/, '')).source; // keyscan turns a leading (?i) into the i flag
       ids.set(source, [...(ids.get(source) ?? []), id]);
     }
   } catch {
-    // another shape of rules.json: names stay regex sources
+    // another shape of rules.jsonl: names stay regex sources
   }
   return ids;
 }

@@ -5,6 +5,7 @@ import { envVarFor } from './practices/apply.js';
 import { redact } from './report/redact.js';
 import { compileRule } from './rules/compile.js';
 import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig } from './rules/config.js';
+import { builtinRulesWhere } from './rules/load.js';
 import { cachedPrefilterTables } from './rules/prefilter-cache.js';
 import { rulesInPlay } from './rules-in-play.js';
 import { findingsIn, scanSetup } from './scan-batch.js';
@@ -33,10 +34,9 @@ export function leaksIn(event: HookEvent, configPath: string | undefined, cwd: s
     ...(event.toolName === undefined ? [] : [{ path: 'tool name', text: event.toolName }]),
   ];
   const fields = [...event.fields, ...named];
-  // only the rules the event can wake are compiled: a hook's start-up is most of its time
-  const all = effectiveRules(config);
-  const rules = rulesInPlay(all, fields.map((f) => f.text));
-  const setup = scanSetup(buildRuleSet(rules.map(compileRule), rules === all ? cachedPrefilterTables : undefined), Infinity, {
+  // only the rules the event can wake are read and compiled: a hook's start-up is most of its time
+  const rules = rulesInPlay((wakes) => effectiveRules(config, () => builtinRulesWhere((_, keywords) => wakes(keywords))), fields.map((f) => f.text));
+  const setup = scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables), Infinity, {
     frontend: { browserPackages: [], serverFirstPackages: [], clientSidePaths: config.practices.clientSidePaths },
     tracked: { kind: 'all' },
     disabled: config.practices.disable,

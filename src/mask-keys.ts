@@ -1,6 +1,6 @@
 import { buildRuleSet, detect } from './detect/detect.js';
 import { compileRule } from './rules/compile.js';
-import { loadBuiltinRules } from './rules/load.js';
+import { builtinRulesWhere } from './rules/load.js';
 import { cachedPrefilterTables } from './rules/prefilter-cache.js';
 import { maskAll } from './secret.js';
 
@@ -11,7 +11,7 @@ import { maskAll } from './secret.js';
  */
 export function maskKeysIn(text: string): string {
   try {
-    const set = buildRuleSet(loadBuiltinRules(undefined, { withExamples: false }).map(compileRule), cachedPrefilterTables);
+    const set = buildRuleSet(builtinRulesWhere().map(compileRule), cachedPrefilterTables);
     const found = detect({ text, origin: { kind: 'stdin', path: '' }, lineOffset: 0 }, set);
     return maskAll(text, found.flatMap((f) => (f.kind === 'secret' ? [f.secret.reveal()] : [])));
   } catch {

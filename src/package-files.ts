@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  */
 const HERE = new URL('./', import.meta.url);
 
-/** A file beside the compiled modules (dist/rules.json, dist/prefilter.bin, ...). */
+/** A file beside the compiled modules (dist/rules.jsonl, dist/prefilter.bin, ...). */
 export function builtFile(path: string): string {
   return fileURLToPath(new URL(path, HERE));
 }

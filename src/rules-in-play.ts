@@ -1,28 +1,37 @@
 import { holdsEncodedText } from './detect/decode.js';
 import { buildPrefilter } from './detect/prefilter.js';
 import type { RuleDefinition } from './rules/definition.js';
-import { loadBuiltinRules } from './rules/load.js';
+import { readBuiltinRulesAhead } from './rules/load.js';
 import { cachedKeywordAutomaton, type KeywordAutomaton } from './rules/prefilter-cache.js';
 
 /** Up to this much text (a commit's additions, usually far less), only the rules it can wake are compiled. */
 const SMALL_TEXT_CHARS = 512 * 1024;
 
+/** Whether a rule with these keywords can match the texts at hand. */
+export type KeywordTest = (keywords: readonly string[]) => boolean;
+
 /**
- * The rules that can match in these texts. A rule runs only near one of its keywords, so one whose
+ * The rules to run, given which ones the texts can wake: the hook's built-in rules come this way,
+ * so that only the definitions of those are read (src/rules/load.ts builtinRulesWhere).
+ */
+export type RulesFor = (wakes: KeywordTest) => readonly RuleDefinition[];
+
+/**
+ * Which rules can match in these texts. A rule runs only near one of its keywords, so one whose
  * keywords are all absent finds nothing: leaving it out changes no result, and saves compiling it
  * and its part of the automaton (the start-up of `keyscan staged` and of the agent hooks). The
  * keywords are looked for with the built-in rules' cached automaton, as detect() looks for them; a
- * rule with a keyword that automaton lacks (a config's own) is kept. The same array when nothing
- * is left out.
+ * rule with a keyword that automaton lacks (a config's own), or with none, is kept. Undefined when
+ * every rule is in play: large texts, an encoded token, or no cached automaton.
  */
-export function rulesInPlay(definitions: readonly RuleDefinition[], texts: readonly string[], automatonOf: () => KeywordAutomaton | undefined = cachedKeywordAutomaton): readonly RuleDefinition[] {
+export function keywordTest(texts: readonly string[], automatonOf: () => KeywordAutomaton | undefined = cachedKeywordAutomaton): KeywordTest | undefined {
   let size = 0;
   for (const text of texts) size += text.length;
-  if (size > SMALL_TEXT_CHARS) return definitions;
+  if (size > SMALL_TEXT_CHARS) return undefined;
   // an encoded token hides the keywords of the key inside it (src/detect/decode.ts)
-  if (texts.some(holdsEncodedText)) return definitions;
+  if (texts.some(holdsEncodedText)) return undefined;
   const cached = automatonOf();
-  if (cached === undefined) return definitions;
+  if (cached === undefined) return undefined;
   const automaton = buildPrefilter(cached.keywords, cached.tables);
   const found = new Uint8Array(cached.keywords.length);
   const hits: number[] = [];
@@ -32,22 +41,28 @@ export function rulesInPlay(definitions: readonly RuleDefinition[], texts: reado
     for (let h = 0; h < hits.length; h += 2) found[hits[h]!] = 1;
   }
   const index = new Map(cached.keywords.map((k, i) => [k, i]));
-  const kept = definitions.filter(
-    (def) =>
-      def.keywords.length === 0 ||
-      def.keywords.some((keyword) => {
-        const k = index.get(keyword.toLowerCase());
-        return k === undefined || found[k] === 1;
-      }),
-  );
-  return kept.length === definitions.length ? definitions : kept;
+  return (keywords) =>
+    keywords.length === 0 ||
+    keywords.some((keyword) => {
+      const k = index.get(keyword.toLowerCase());
+      return k === undefined || found[k] === 1;
+    });
+}
+
+/** The rules, of these or of those `rules` gives, that can match in these texts (keywordTest); the same array when nothing is left out. */
+export function rulesInPlay(rules: readonly RuleDefinition[] | RulesFor, texts: readonly string[], automatonOf?: () => KeywordAutomaton | undefined): readonly RuleDefinition[] {
+  const wakes = keywordTest(texts, automatonOf);
+  if (typeof rules === 'function') return wakes === undefined ? rules(() => true) : rules(wakes).filter((def) => wakes(def.keywords));
+  if (wakes === undefined) return rules;
+  const kept = rules.filter((def) => wakes(def.keywords));
+  return kept.length === rules.length ? rules : kept;
 }
 
 /**
- * Reads the built-in rules and their keyword automaton ahead, while the hook waits for git (both
- * are kept for the process): the reads overlap git's work instead of following it.
+ * Reads the built-in rules' cache and their keyword automaton ahead, while the hook waits for git
+ * (both are kept for the process): the reads overlap git's work instead of following it.
  */
 export function readRulesAhead(): void {
-  loadBuiltinRules(undefined, { withExamples: false });
+  readBuiltinRulesAhead();
   cachedKeywordAutomaton();
 }

@@ -8,7 +8,7 @@ import type { Reporter } from './report/options.js';
 import { printable } from './report/printable.js';
 import { summarizePractices } from './practices/summary.js';
 import { configRegexes, DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
-import { loadBuiltinRules } from './rules/load.js';
+import { builtinRulesWhere } from './rules/load.js';
 import { readRulesAhead } from './rules-in-play.js';
 import { regexCacheDir } from './rules/regex-safety.js';
 import type { RuleDefinition } from './rules/definition.js';
@@ -55,7 +55,6 @@ const WARNED_REASONS = new Set(['unreadable', 'symlink-loop', 'symlink-outside',
 
 interface Settings {
   readonly config: Config;
-  readonly rules: RuleDefinition[];
   readonly maxFileSize: number;
   readonly disabledPractices: readonly PracticeId[];
   readonly clientSidePaths: readonly string[];
@@ -91,7 +90,6 @@ function settingsFor(opts: Options, root: string, io: Io, found?: { readonly con
   if (!validate && opts.validateEndpoints.length > 0) throw new KeyscanError('USAGE', '--validate-endpoint needs --validate (or validate = true in the config given with --config)');
   return {
     config,
-    rules: effectiveRules(config),
     maxFileSize: opts.maxFileSizeGiven || config.maxFileSize === undefined ? opts.maxFileSize : parseSize(String(config.maxFileSize)),
     disabledPractices: config.practices.disable,
     clientSidePaths: config.practices.clientSidePaths,
@@ -113,7 +111,7 @@ async function runScan(opts: Options, io: Io): Promise<ExitCode> {
     targets,
     cwd: io.cwd,
     stdin: io.stdin,
-    rules: settings.rules,
+    rules: effectiveRules(settings.config),
     maxFileSize: settings.maxFileSize,
     threads: opts.threads,
     disabledPractices: settings.disabledPractices,
@@ -205,7 +203,7 @@ async function finish(scanned: ScanResult, opts: Options, io: Io, displayRoot: s
     result = { ...result, findings: kept };
   }
   if (Object.keys(suppressed).length > 0) result = { ...result, stats: { ...result.stats, suppressed } };
-  if (settings.validate) result = await validated(result, opts, io, scanRoot, settings.rules);
+  if (settings.validate) result = await validated(result, opts, io, scanRoot, effectiveRules(settings.config));
   const isLive = (f: ScanResult['findings'][number]): boolean => f.kind === 'secret' && f.validation?.status === 'live';
   if (opts.onlyLive) result = { ...result, findings: result.findings.filter(isLive) };
   // what the baseline or --only-live dropped breaks no practice in the report
@@ -226,8 +224,8 @@ async function runBaseline(opts: Options, io: Io): Promise<ExitCode> {
   const isPath = target === '.' || existsSync(resolve(io.cwd, target));
   const settings = settingsFor(opts, isPath ? resolve(io.cwd, target) : await repoRoot(io.cwd), io);
   const result = isPath
-    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: settings.rules, maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, archives: opts.archives, respectGitignore: opts.respectGitignore, ...settings.guard })
-    : await scanGit({ mode: 'history', cwd: io.cwd, rules: settings.rules, history: { revisions: [target] }, maxFileSize: settings.maxFileSize, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, ...settings.guard });
+    ? await scan({ targets: [resolve(io.cwd, target)], cwd: io.cwd, stdin: io.stdin, rules: effectiveRules(settings.config), maxFileSize: settings.maxFileSize, threads: opts.threads, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, archives: opts.archives, respectGitignore: opts.respectGitignore, ...settings.guard })
+    : await scanGit({ mode: 'history', cwd: io.cwd, rules: effectiveRules(settings.config), history: { revisions: [target] }, maxFileSize: settings.maxFileSize, disabledPractices: settings.disabledPractices, clientSidePaths: settings.clientSidePaths, ...settings.guard });
   for (const warning of result.warnings) io.stderr(`keyscan: warning: ${warning}\n`);
   let baseline = baselineOf(result.findings);
   if (opts.prune) {
@@ -292,7 +290,7 @@ async function validated(result: ScanResult, opts: Options, io: Io, scanRoot: st
   }
   checkEndpointProviders(overrides, opts, [...VALIDATORS.values()].map((v) => v.provider), io);
   // only built-in rules keep their validator: src/validate/binding.ts
-  const validatorByRule = (await import('./validate/binding.js')).validatorsByRule(rules, loadBuiltinRules(undefined, { withExamples: false }));
+  const validatorByRule = (await import('./validate/binding.js')).validatorsByRule(rules, builtinRulesWhere());
   const findings = await validateFindings({
     findings: result.findings,
     validatorOf: (ruleId) => validatorByRule.get(ruleId),
@@ -355,7 +353,8 @@ async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<Exi
     mode: opts.command === 'staged' ? 'staged' : 'history',
     cwd: io.cwd,
     root,
-    rules: settings.rules,
+    // the hook reads only the built-in rules its commit can wake (src/rules-in-play.ts)
+    rules: opts.command === 'staged' ? (wakes) => effectiveRules(settings.config, () => builtinRulesWhere((_, keywords) => wakes(keywords))) : effectiveRules(settings.config),
     maxFileSize: settings.maxFileSize,
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
     disabledPractices: settings.disabledPractices,
@@ -434,13 +433,14 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
         io.stdout(`${packageVersion()}\n`);
         return 0;
       case 'rules': {
-        const rules = settingsFor(opts, io.cwd, io).rules;
+        const rules = effectiveRules(settingsFor(opts, io.cwd, io).config);
         const { rulesJson, rulesText } = await import('./report/rules.js');
         io.stdout(opts.format === 'json' ? rulesJson(rules) : rulesText(rules));
         return 0;
       }
       case 'config': {
-        const { config, rules, maxFileSize, disabledPractices, maxKeyAgeDays, validate } = settingsFor(opts, io.cwd, io);
+        const { config, maxFileSize, disabledPractices, maxKeyAgeDays, validate } = settingsFor(opts, io.cwd, io);
+        const rules = effectiveRules(config);
         const effective = {
           source: config.source ?? null,
           useDefault: config.useDefault,

@@ -9,7 +9,7 @@ import type { Pool } from './pool.js';
 import type { RegexGuard } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
 import { cachedPrefilterTables } from './rules/prefilter-cache.js';
-import { rulesInPlay } from './rules-in-play.js';
+import { rulesInPlay, type RulesFor } from './rules-in-play.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { findingsIn, fromPlainFinding, MAX_ARCHIVE_FILE_BYTES, readBatch, scanSetup, toPlainFinding, type BatchOutcome, type ScanSetup } from './scan-batch.js';
 import { archiveFragments, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './sources/archives.js';
@@ -50,10 +50,10 @@ export interface ScanRequest {
 }
 
 /** The time budget for config regexes, loaded only when a config brings some. */
-async function regexGuard(request: ScanRequest | GitScanRequest, practices: PracticeContext): Promise<RegexGuard | undefined> {
+async function regexGuard(request: ScanRequest | GitScanRequest, definitions: readonly RuleDefinition[], practices: PracticeContext): Promise<RegexGuard | undefined> {
   if (request.configRegexes === undefined || request.configRegexes.length === 0) return undefined;
   const { createRegexGuard, DEFAULT_BUDGET_MS } = await import('./regex-guard.js');
-  return createRegexGuard({ definitions: request.rules, practices, untrusted: request.configRegexes, budgetMs: request.regexBudgetMs ?? DEFAULT_BUDGET_MS });
+  return createRegexGuard({ definitions, practices, untrusted: request.configRegexes, budgetMs: request.regexBudgetMs ?? DEFAULT_BUDGET_MS });
 }
 
 export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
@@ -171,7 +171,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const started = nowMs();
   await checkTargets(request.targets, request.cwd);
   const practices = await practiceContextForFiles(request.targets, request.cwd, request.disabledPractices ?? [], request.clientSidePaths ?? []);
-  const guard = await regexGuard(request, practices);
+  const guard = await regexGuard(request, request.rules, practices);
   try {
     return await scanFiles(request, practices, guard, started);
   } finally {
@@ -258,7 +258,8 @@ function mergeInto(into: BatchOutcome, from: BatchOutcome): void {
 export interface GitScanRequest {
   readonly mode: 'staged' | 'history';
   readonly cwd: string;
-  readonly rules: readonly RuleDefinition[];
+  /** The rules, or what gives them once the hook knows which its commit can wake (src/rules-in-play.ts). */
+  readonly rules: readonly RuleDefinition[] | RulesFor;
   readonly history?: Omit<HistoryOptions, 'onCommit'>;
   readonly disabledPractices?: readonly PracticeId[];
   readonly clientSidePaths?: readonly string[];
@@ -329,10 +330,11 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       tracked: { kind: 'all' },
       disabled,
     };
-    guard = await regexGuard(request, practices);
-    // what a commit adds is at hand: only the rules it can wake are compiled (src/rules-in-play.ts)
-    const rules = request.mode === 'staged' ? rulesInPlay(request.rules, pending.map((f) => f.text)) : request.rules;
-    return scanSetup(buildRuleSet(rules.map(compileRule), rules === request.rules ? cachedPrefilterTables : undefined), Infinity, practices, true, guard);
+    // what a commit adds is at hand: only the rules it can wake are read and compiled (src/rules-in-play.ts)
+    const rules = request.mode === 'staged' ? rulesInPlay(request.rules, pending.map((f) => f.text)) : typeof request.rules === 'function' ? request.rules(() => true) : request.rules;
+    guard = await regexGuard(request, rules, practices);
+    // the cached automaton serves when every built-in rule is in play; other keywords build their own
+    return scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables), Infinity, practices, true, guard);
   };
   let guard: RegexGuard | undefined;
   // history: git log's own generator, unwrapped (a wrapping yield* costs microtasks per fragment),

@@ -121,12 +121,17 @@ describe('the built rules cache', () => {
     const built = (await import(new URL('../dist/rules/load.js', import.meta.url).href)) as typeof import('../src/rules/load.js');
     const fromToml = builtinDefinitions(); // from src/: the TOML, parsed
     const withExamples = built.loadBuiltinRules();
-    const forScan = built.loadBuiltinRules(undefined, { withExamples: false });
+    const forScan = built.builtinRulesWhere();
     // the build adds what it checked (secretGroup, checked); the rest is the TOML's
     expect(withExamples.map(({ secretGroup, checked, ...def }) => def)).toEqual(fromToml.map(({ secretGroup, checked, ...def }) => def));
     expect(forScan.map(({ examples, negatives, ...def }) => def)).toEqual(withExamples.map(({ examples, negatives, ...def }) => def));
     expect(forScan.every((def) => def.examples.length === 0 && def.negatives.length === 0)).toBe(true);
     expect(withExamples.filter((def) => def.examples.length > 0).length).toBeGreaterThan(400);
+    // a scan's choice by id and keywords reads the same definitions
+    const someOf = (id: string, keywords: readonly string[]): boolean => id.startsWith('a') || keywords.includes('ghp_');
+    const chosen = built.builtinRulesWhere(someOf);
+    expect(chosen.length).toBeGreaterThan(5);
+    expect(chosen).toEqual(forScan.filter((def) => someOf(def.id, def.keywords)));
   });
 
   test('is not used once a rule file is edited, even to the same size', async () => {

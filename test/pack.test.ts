@@ -72,7 +72,7 @@ function machinePaths(repo: GitRepo): string[] {
 describe('the packed tarball', () => {
   test('holds only what a user needs: the built CLI, the rules, README, package.json', () => {
     const paths = files.map((f) => f.path).sort();
-    for (const path of paths) expect(path).toMatch(/^(?:dist\/.+\.c?js|dist\/keyscan\.cjs\.v8cache|dist\/rules\.json|dist\/rule-examples\.json|dist\/prefilter\.bin|rules\/[\w.-]+\.toml|README\.md|package\.json|LICENSE)$/);
+    for (const path of paths) expect(path).toMatch(/^(?:dist\/.+\.c?js|dist\/keyscan\.cjs\.v8cache|dist\/rules\.jsonl|dist\/rule-examples\.json|dist\/prefilter\.bin|rules\/[\w.-]+\.toml|README\.md|package\.json|LICENSE)$/);
     expect(paths).toContain('dist/cli.cjs');
     // the bundled CLI and its code cache: without them every start loads some 60 modules
     expect(paths).toContain('dist/keyscan.cjs');

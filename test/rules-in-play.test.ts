@@ -73,6 +73,18 @@ describe('the rules a text can wake', () => {
     expect(rules.map((r) => r.id)).toEqual(['zqx-key']);
   });
 
+  test('given by what gives them (the hook reads only the built-in rules it runs), are the same, and only those are given', () => {
+    const encoded = Buffer.from(`OPENAI_API_KEY=${fakeOpenAiProjectKey(3)}`).toString('base64');
+    const own = fileDefinitions('own.toml', "[[rules]]\nid = 'zqx-key'\nprovider = 'zqx'\ndescription = 'zqx'\nseverity = 'high'\nremediation = 'Rotate it.'\nregex = '''zqx_[a-z0-9]{20}'''\nkeywords = ['zqx_']\n");
+    for (const texts of [['nothing to see here\n', `const openai = "${fakeOpenAiProjectKey(9)}";\n`], [`data: ${encoded}\n`], ['no keyword\n'], ['aws_secret token = 1\n']]) {
+      const given: string[] = [];
+      // as the hook's: the built-in rules filtered as read, a config's own rule added whole
+      const rules = rulesInPlay((wakes) => [...ALL.filter((def) => wakes(def.keywords) && given.push(def.id) > 0), ...own], texts, automaton);
+      expect(rules).toEqual(rulesInPlay([...ALL, ...own], texts, automaton));
+      expect(given).toEqual(rules.filter((def) => def.id !== 'zqx-key').map((def) => def.id));
+    }
+  });
+
   test('are every rule without a cache, or past the size a commit usually has', () => {
     expect(rulesInPlay(ALL, ['no keyword\n'], () => undefined)).toBe(ALL);
     expect(rulesInPlay(ALL, ['x'.repeat(600 * 1024)], automaton)).toBe(ALL);

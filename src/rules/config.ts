@@ -5,7 +5,7 @@ import { PRACTICES, type PracticeId } from '../types.js';
 import { compileRegex } from './compile.js';
 import { parseRuleTable, type AllowlistDefinition, type RuleDefinition } from './definition.js';
 import { translateGoRegex } from './go-regex.js';
-import { loadBuiltinRules, parseToml } from './load.js';
+import { builtinRulesWhere, parseToml } from './load.js';
 import { checkConfigRegexes, type ConfigRegex } from './regex-safety.js';
 
 /** The settings of keyscan.toml (or a gitleaks config), as plain data. */
@@ -300,7 +300,7 @@ function mergeAllow(...lists: Required<Pick<AllowlistDefinition, 'paths' | 'rege
  * rules (replacing a built-in of the same id), every rule carrying the global allowlist.
  */
 // a scan never runs the rules' examples: without them, the hook's start-up parses half the JSON
-export function effectiveRules(config: Config, builtins: () => RuleDefinition[] = () => loadBuiltinRules(undefined, { withExamples: false })): RuleDefinition[] {
+export function effectiveRules(config: Config, builtins: () => RuleDefinition[] = builtinRulesWhere): RuleDefinition[] {
   const custom = new Map(config.rules.map((r) => [r.id, r]));
   const base = config.useDefault ? builtins().filter((r) => !custom.has(r.id)) : [];
   const all = [...base, ...config.rules].filter((r) => !config.disabledRules.includes(r.id));

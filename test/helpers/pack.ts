@@ -9,7 +9,7 @@ export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * A copy of the built package (dist/, rules/, package.json; node_modules linked) that a test may
- * damage. Files are copied in that order with new dates: each rule file is newer than dist/rules.json.
+ * damage. Files are copied in that order with new dates: each rule file is newer than dist/rules.jsonl.
  */
 export function packageCopy(): string {
   const dir = tempTree();
