@@ -1,3 +1,4 @@
+import { crc32OfBytes } from './detect/checksum.js';
 import { lazyRequire } from './lazy-require.js';
 
 /*
@@ -12,26 +13,6 @@ let crc32: Crc32 | undefined;
 
 /** CRC-32 of `bytes`, continuing from `previous` (the CRC of what came before them). */
 export function crc32Of(bytes: Uint8Array, previous = 0): number {
-  crc32 ??= lazyRequire<{ crc32?: Crc32 }>('node:zlib').crc32 ?? crc32InJs;
+  crc32 ??= lazyRequire<{ crc32?: Crc32 }>('node:zlib').crc32 ?? crc32OfBytes;
   return crc32(bytes, previous);
-}
-
-let table: Uint32Array | undefined;
-
-function crcTable(): Uint32Array {
-  const made = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    made[n] = c >>> 0;
-  }
-  return made;
-}
-
-/** What zlib.crc32 computes, for a Node without it. */
-export function crc32InJs(bytes: Uint8Array, previous = 0): number {
-  table ??= crcTable();
-  let crc = ~previous;
-  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return ~crc >>> 0;
 }

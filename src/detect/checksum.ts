@@ -17,6 +17,13 @@ export function crc32(text: string): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+/** The CRC-32 of bytes, continuing from `previous` (that of the bytes before them), as zlib.crc32 computes it. */
+export function crc32OfBytes(bytes: Uint8Array, previous = 0): number {
+  let crc = ~previous;
+  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return ~crc >>> 0;
+}
+
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export function base62(value: number, width: number): string {
