@@ -134,6 +134,21 @@ describe('the built rules cache', () => {
     expect(chosen).toEqual(forScan.filter((def) => someOf(def.id, def.keywords)));
   });
 
+  test('damaged after the build, fails with one line saying to reinstall, once a scan needs the damaged rule', async () => {
+    const pkg = packageCopy();
+    const cache = join(pkg, 'dist/rules.jsonl');
+    const lines = readFileSync(cache, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.startsWith('{"id":"openai-project-key"'));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = lines[at]!.slice(0, 40);
+    writeFileSync(cache, lines.join('\n'));
+    const repo = tempRepo({ 'app.env': `OPENAI_API_KEY=${fakeOpenAiProjectKey(7)}\n` }, { stage: true });
+    const run = await runBuiltCli(['staged'], { cwd: repo.root, env: cliEnv(), cli: join(pkg, 'dist/cli.cjs') });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/rules cache .*rules\.jsonl is damaged: reinstall keyscan/)]);
+    expect(run.stderr).not.toContain(fakeOpenAiProjectKey(7));
+  });
+
   test('is not used once a rule file is edited, even to the same size', async () => {
     const pkg = packageCopy();
     const file = join(pkg, 'rules/openai.toml');

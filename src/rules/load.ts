@@ -105,7 +105,12 @@ function readCache(dir: string): CachedRules | undefined {
 }
 
 function definitionAt(cache: CachedRules, i: number): RuleDefinition {
-  return (cache.parsed[i] ??= JSON.parse(cache.lines[i + 1]!) as RuleDefinition);
+  try {
+    return (cache.parsed[i] ??= JSON.parse(cache.lines[i + 1]!) as RuleDefinition);
+  } catch (err) {
+    // its header was whole and its rule files unchanged: a line was damaged since the build
+    throw new KeyscanError('RULES', `the built-in rules cache ${RULES_CACHE} is damaged: reinstall keyscan`, { cause: err });
+  }
 }
 
 // read once per process, whoever asks (the hook reads it ahead, src/rules-in-play.ts); undefined
@@ -119,8 +124,8 @@ function cachedBuiltinRules(): CachedRules | undefined {
 
 /**
  * The built-in rules a scan runs, without their examples and negatives (a scan never runs them):
- * those `keep` accepts by id and keywords, whose definitions alone are parsed. Each caller gets
- * its own objects' array.
+ * those `keep` accepts by id and keywords, whose definitions alone are parsed. Each call returns
+ * an array of its own; the definitions in it are shared, and read-only.
  */
 export function builtinRulesWhere(keep: (id: string, keywords: readonly string[]) => boolean = () => true): RuleDefinition[] {
   const cache = cachedBuiltinRules();
