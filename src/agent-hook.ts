@@ -4,10 +4,9 @@ import { buildRuleSet } from './detect/detect.js';
 import { envVarFor } from './practices/apply.js';
 import { redact } from './report/redact.js';
 import { compileRule } from './rules/compile.js';
-import { DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig } from './rules/config.js';
-import { builtinRulesWhere } from './rules/load.js';
+import { DEFAULT_CONFIG, findConfig, loadConfig } from './rules/config.js';
 import { cachedPrefilterTables } from './rules/prefilter-cache.js';
-import { rulesInPlay } from './rules-in-play.js';
+import { effectiveRulesWoken, rulesInPlay } from './rules-in-play.js';
 import { findingsIn, scanSetup } from './scan-batch.js';
 import type { Secret } from './secret.js';
 import { eventFragments, readHookEvent } from './sources/agent-event.js';
@@ -35,7 +34,7 @@ export function leaksIn(event: HookEvent, configPath: string | undefined, cwd: s
   ];
   const fields = [...event.fields, ...named];
   // only the rules the event can wake are read and compiled: a hook's start-up is most of its time
-  const rules = rulesInPlay((wakes) => effectiveRules(config, () => builtinRulesWhere((_, keywords) => wakes(keywords))), fields.map((f) => f.text));
+  const rules = rulesInPlay(effectiveRulesWoken(config), fields.map((f) => f.text));
   const setup = scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables), Infinity, {
     frontend: { browserPackages: [], serverFirstPackages: [], clientSidePaths: config.practices.clientSidePaths },
     tracked: { kind: 'all' },

@@ -1,7 +1,8 @@
 import { holdsEncodedText } from './detect/decode.js';
 import { buildPrefilter } from './detect/prefilter.js';
+import { effectiveRules, type Config } from './rules/config.js';
 import type { RuleDefinition } from './rules/definition.js';
-import { readBuiltinRulesAhead } from './rules/load.js';
+import { builtinRulesWhere, readBuiltinRulesAhead } from './rules/load.js';
 import { cachedKeywordAutomaton, type KeywordAutomaton } from './rules/prefilter-cache.js';
 
 /** Up to this much text (a commit's additions, usually far less), only the rules it can wake are compiled. */
@@ -15,6 +16,11 @@ export type KeywordTest = (keywords: readonly string[]) => boolean;
  * so that only the definitions of those are read (src/rules/load.ts builtinRulesWhere).
  */
 export type RulesFor = (wakes: KeywordTest) => readonly RuleDefinition[];
+
+/** A config's rules (src/rules/config.ts effectiveRules), of the built-in ones only those a test wakes. */
+export function effectiveRulesWoken(config: Config): RulesFor {
+  return (wakes) => effectiveRules(config, () => builtinRulesWhere((_, keywords) => wakes(keywords)));
+}
 
 /**
  * Which rules can match in these texts. A rule runs only near one of its keywords, so one whose

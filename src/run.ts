@@ -9,7 +9,7 @@ import { printable } from './report/printable.js';
 import { summarizePractices } from './practices/summary.js';
 import { configRegexes, DEFAULT_CONFIG, effectiveRules, findConfig, loadConfig, type Config } from './rules/config.js';
 import { builtinRulesWhere } from './rules/load.js';
-import { readRulesAhead } from './rules-in-play.js';
+import { effectiveRulesWoken, readRulesAhead } from './rules-in-play.js';
 import { regexCacheDir } from './rules/regex-safety.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { git, repoRoot } from './sources/git.js';
@@ -354,7 +354,7 @@ async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<Exi
     cwd: io.cwd,
     root,
     // the hook reads only the built-in rules its commit can wake (src/rules-in-play.ts)
-    rules: opts.command === 'staged' ? (wakes) => effectiveRules(settings.config, () => builtinRulesWhere((_, keywords) => wakes(keywords))) : effectiveRules(settings.config),
+    rules: opts.command === 'staged' ? effectiveRulesWoken(settings.config) : effectiveRules(settings.config),
     maxFileSize: settings.maxFileSize,
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
     disabledPractices: settings.disabledPractices,
