@@ -10,7 +10,7 @@
 //   BENCH_ORG=0      skip the organisation-scan part (plan, merge, per-repository cost)
 //   BENCH_REALCODE=0 skip the real-code tree (npm pack of pinned packages, ~83 MB; the first run needs the registry)
 import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -180,7 +180,11 @@ function consistencyChecks(label, tree, scan, floor) {
 
 async function profileDense(dense, work) {
   const dir = join(work, 'profile');
-  await timedRun(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, CLI, dense.root, ...(dense.scanArgs ?? []), '--threads', '0', '--format', 'json', '-o', '/dev/null'], {
+  // the modules, not the bundle dist/cli.cjs runs: a stage is told by its module (profile-summary.mjs),
+  // and in the bundle every function sits in one file
+  const entry = join(work, 'profile-entry.mjs');
+  await writeFile(entry, `import { main } from ${JSON.stringify(new URL('../dist/main.js', import.meta.url).href)};\nawait main();\n`);
+  await timedRun(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, entry, dense.root, ...(dense.scanArgs ?? []), '--threads', '0', '--format', 'json', '-o', '/dev/null'], {
     method: 'none',
     timeFile: join(work, 'time.txt'),
     okCodes: [0, 1],
