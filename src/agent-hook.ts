@@ -6,7 +6,7 @@ import { redact } from './report/redact.js';
 import { compileRule } from './rules/compile.js';
 import { DEFAULT_CONFIG, findConfig, loadConfig } from './rules/config.js';
 import { cachedPrefilterTables } from './rules/prefilter-cache.js';
-import { effectiveRulesWoken, rulesInPlay } from './rules-in-play.js';
+import { effectiveRulesWoken, inPlay } from './rules-in-play.js';
 import { findingsIn, scanSetup } from './scan-batch.js';
 import type { Secret } from './secret.js';
 import { eventFragments, readHookEvent } from './sources/agent-event.js';
@@ -34,8 +34,8 @@ export function leaksIn(event: HookEvent, configPath: string | undefined, cwd: s
   ];
   const fields = [...event.fields, ...named];
   // only the rules the event can wake are read and compiled: a hook's start-up is most of its time
-  const rules = rulesInPlay(effectiveRulesWoken(config), fields.map((f) => f.text));
-  const setup = scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables), Infinity, {
+  const { rules, prefilter } = inPlay(effectiveRulesWoken(config), fields.map((f) => f.text));
+  const setup = scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables, prefilter), Infinity, {
     frontend: { browserPackages: [], serverFirstPackages: [], clientSidePaths: config.practices.clientSidePaths },
     tracked: { kind: 'all' },
     disabled: config.practices.disable,

@@ -1,5 +1,5 @@
 import { holdsEncodedText } from './detect/decode.js';
-import { buildPrefilter } from './detect/prefilter.js';
+import { buildPrefilter, withHitsKept, type Prefilter } from './detect/prefilter.js';
 import { effectiveRules, type Config } from './rules/config.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { builtinRulesWhere, readBuiltinRulesAhead } from './rules/load.js';
@@ -22,15 +22,23 @@ export function effectiveRulesWoken(config: Config): RulesFor {
   return (wakes) => effectiveRules(config, () => builtinRulesWhere((_, keywords) => wakes(keywords)));
 }
 
+/** What the texts hold of the built-in rules' keywords. */
+export interface KeywordsFound {
+  /** Whether a rule with these keywords can match in the texts. */
+  readonly wakes: KeywordTest;
+  /** The built-in rules' automaton, with the texts' hits kept: detect() need not scan them again (src/detect/rule-set.ts). */
+  readonly prefilter: Prefilter;
+}
+
 /**
  * Which rules can match in these texts. A rule runs only near one of its keywords, so one whose
- * keywords are all absent finds nothing: leaving it out changes no result, and saves compiling it
- * and its part of the automaton (the start-up of `keyscan staged` and of the agent hooks). The
- * keywords are looked for with the built-in rules' cached automaton, as detect() looks for them; a
- * rule with a keyword that automaton lacks (a config's own), or with none, is kept. Undefined when
- * every rule is in play: large texts, an encoded token, or no cached automaton.
+ * keywords are all absent finds nothing: leaving it out changes no result, and saves reading and
+ * compiling it (the start-up of `keyscan staged` and of the agent hooks). The keywords are looked
+ * for with the built-in rules' cached automaton, as detect() looks for them; a rule with a keyword
+ * that automaton lacks (a config's own), or with none, is kept. Undefined when every rule is in
+ * play: large texts, an encoded token, or no cached automaton.
  */
-export function keywordTest(texts: readonly string[], automatonOf: () => KeywordAutomaton | undefined = cachedKeywordAutomaton): KeywordTest | undefined {
+export function keywordsFound(texts: readonly string[], automatonOf: () => KeywordAutomaton | undefined = cachedKeywordAutomaton): KeywordsFound | undefined {
   let size = 0;
   for (const text of texts) size += text.length;
   if (size > SMALL_TEXT_CHARS) return undefined;
@@ -38,30 +46,37 @@ export function keywordTest(texts: readonly string[], automatonOf: () => Keyword
   if (texts.some(holdsEncodedText)) return undefined;
   const cached = automatonOf();
   if (cached === undefined) return undefined;
-  const automaton = buildPrefilter(cached.keywords, cached.tables);
+  const prefilter = withHitsKept(buildPrefilter(cached.keywords, cached.tables), texts);
   const found = new Uint8Array(cached.keywords.length);
   const hits: number[] = [];
   for (const text of texts) {
     hits.length = 0;
-    automaton.scan(text, hits);
+    prefilter.scan(text, hits);
     for (let h = 0; h < hits.length; h += 2) found[hits[h]!] = 1;
   }
   const index = new Map(cached.keywords.map((k, i) => [k, i]));
-  return (keywords) =>
+  const wakes: KeywordTest = (keywords) =>
     keywords.length === 0 ||
     keywords.some((keyword) => {
       const k = index.get(keyword.toLowerCase());
       return k === undefined || found[k] === 1;
     });
+  return { wakes, prefilter };
 }
 
-/** The rules, of these or of those `rules` gives, that can match in these texts (keywordTest); the same array when nothing is left out. */
-export function rulesInPlay(rules: readonly RuleDefinition[] | RulesFor, texts: readonly string[], automatonOf?: () => KeywordAutomaton | undefined): readonly RuleDefinition[] {
-  const wakes = keywordTest(texts, automatonOf);
-  if (typeof rules === 'function') return wakes === undefined ? rules(() => true) : rules(wakes).filter((def) => wakes(def.keywords));
-  if (wakes === undefined) return rules;
+/** The rules in play (see keywordsFound), and the automaton that found their keywords when it serves them all. */
+export function inPlay(rules: readonly RuleDefinition[] | RulesFor, texts: readonly string[], automatonOf?: () => KeywordAutomaton | undefined): { readonly rules: readonly RuleDefinition[]; readonly prefilter?: Prefilter } {
+  const found = keywordsFound(texts, automatonOf);
+  if (found === undefined) return { rules: typeof rules === 'function' ? rules(() => true) : rules };
+  const { wakes, prefilter } = found;
+  if (typeof rules === 'function') return { rules: rules(wakes).filter((def) => wakes(def.keywords)), prefilter };
   const kept = rules.filter((def) => wakes(def.keywords));
-  return kept.length === rules.length ? rules : kept;
+  return { rules: kept.length === rules.length ? rules : kept, prefilter };
+}
+
+/** The rules, of these or of those `rules` gives, that can match in these texts (keywordsFound); the same array when nothing is left out. */
+export function rulesInPlay(rules: readonly RuleDefinition[] | RulesFor, texts: readonly string[], automatonOf?: () => KeywordAutomaton | undefined): readonly RuleDefinition[] {
+  return inPlay(rules, texts, automatonOf).rules;
 }
 
 /**

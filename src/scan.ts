@@ -9,7 +9,7 @@ import type { Pool } from './pool.js';
 import type { RegexGuard } from './regex-guard.js';
 import { compileRule } from './rules/compile.js';
 import { cachedPrefilterTables } from './rules/prefilter-cache.js';
-import { rulesInPlay, type RulesFor } from './rules-in-play.js';
+import { inPlay, type RulesFor } from './rules-in-play.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { findingsIn, fromPlainFinding, MAX_ARCHIVE_FILE_BYTES, readBatch, scanSetup, toPlainFinding, type BatchOutcome, type ScanSetup } from './scan-batch.js';
 import { archiveFragments, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './sources/archives.js';
@@ -330,11 +330,12 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       tracked: { kind: 'all' },
       disabled,
     };
-    // what a commit adds is at hand: only the rules it can wake are read and compiled (src/rules-in-play.ts)
-    const rules = request.mode === 'staged' ? rulesInPlay(request.rules, pending.map((f) => f.text)) : typeof request.rules === 'function' ? request.rules(() => true) : request.rules;
+    // what a commit adds is at hand: only the rules it can wake are read and compiled, and the
+    // automaton that found their keywords keeps its hits for detect() (src/rules-in-play.ts)
+    const { rules, prefilter } = request.mode === 'staged' ? inPlay(request.rules, pending.map((f) => f.text)) : { rules: typeof request.rules === 'function' ? request.rules(() => true) : request.rules, prefilter: undefined };
     guard = await regexGuard(request, rules, practices);
     // the cached automaton serves when every built-in rule is in play; other keywords build their own
-    return scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables), Infinity, practices, true, guard);
+    return scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables, prefilter), Infinity, practices, true, guard);
   };
   let guard: RegexGuard | undefined;
   // history: git log's own generator, unwrapped (a wrapping yield* costs microtasks per fragment),

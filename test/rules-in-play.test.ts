@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { buildRuleSet } from '../src/detect/rule-set.js';
 import type { RuleDefinition } from '../src/rules/definition.js';
 import { compileRule } from '../src/rules/compile.js';
-import { rulesInPlay } from '../src/rules-in-play.js';
+import { inPlay, rulesInPlay } from '../src/rules-in-play.js';
+import type { Prefilter } from '../src/detect/prefilter.js';
 import { findingsIn, scanSetup } from '../src/scan-batch.js';
 import type { KeywordAutomaton } from '../src/rules/prefilter-cache.js';
 import type { Finding } from '../src/types.js';
@@ -24,8 +25,8 @@ const PRACTICES = { frontend: { browserPackages: [], serverFirstPackages: [], cl
 const EVERY_RULE = scanSetup(buildRuleSet(ALL.map(compileRule)), Infinity, PRACTICES);
 
 /** Every finding of the whole pipeline of one file (decoding and practices included), as comparable text. */
-function findings(rules: readonly RuleDefinition[], text: string, path: string): string[] {
-  const setup = rules === ALL ? EVERY_RULE : scanSetup(buildRuleSet(rules.map(compileRule)), Infinity, PRACTICES);
+function findings(rules: readonly RuleDefinition[], text: string, path: string, within?: Prefilter): string[] {
+  const setup = rules === ALL && within === undefined ? EVERY_RULE : scanSetup(buildRuleSet(rules.map(compileRule), undefined, within), Infinity, PRACTICES);
   const shown = (f: Finding): string => `${f.ruleId} ${f.at.line}:${f.at.column} ${f.kind === 'secret' ? f.secret.reveal() : f.evidence}`;
   return findingsIn(fragmentOf(text, path), setup).map(shown).sort();
 }
@@ -41,6 +42,29 @@ describe('the rules a text can wake', () => {
       expect(findings(rules, text, path), text).toEqual(findings(ALL, text, path));
     }
     expect(narrowed).toBeGreaterThan(SAMPLES.length / 2);
+  });
+
+  test('and so does the automaton that chose them, its hits kept, in place of one of their own', () => {
+    let within = 0;
+    for (const { text, path } of SAMPLES) {
+      const { rules, prefilter } = inPlay(ALL, [text], automaton);
+      if (prefilter === undefined) continue;
+      within++;
+      const set = buildRuleSet(rules.map(compileRule), undefined, prefilter);
+      expect(set.prefilter).toBe(prefilter); // it holds every keyword of these rules
+      expect(findings(rules, text, path, prefilter), text).toEqual(findings(ALL, text, path));
+    }
+    expect(within).toBeGreaterThan(SAMPLES.length / 2);
+  });
+
+  test("a rule set keeps its own automaton when the one given lacks a rule's keyword (a config's own)", () => {
+    const own = fileDefinitions('own.toml', "[[rules]]\nid = 'zqx-key'\nprovider = 'zqx'\ndescription = 'zqx'\nseverity = 'high'\nremediation = 'Rotate it.'\nregex = '''zqx_[a-z0-9]{20}'''\nkeywords = ['zqx_']\n");
+    const text = 'const k = "zqx_k3j9x0q2m7v5b8n1c4w6";\n';
+    const { rules, prefilter } = inPlay([...ALL, ...own], [text], automaton);
+    expect(rules.map((r) => r.id)).toEqual(['zqx-key']);
+    const set = buildRuleSet(rules.map(compileRule), undefined, prefilter);
+    expect(set.prefilter).not.toBe(prefilter);
+    expect(findings(rules, text, 'a.ts', prefilter)).toEqual(['zqx-key 1:12 zqx_k3j9x0q2m7v5b8n1c4w6']);
   });
 
   test('with many keys in one text too', () => {

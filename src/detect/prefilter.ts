@@ -126,3 +126,27 @@ export function buildPrefilter(keywords: readonly string[], tables: PrefilterTab
     },
   };
 }
+
+/**
+ * The prefilter, with `texts` scanned now: scanning one of them again copies the hits kept (the
+ * hook scans its commit's text once to choose the rules it runs, src/rules-in-play.ts, and then
+ * once more in detect()). Any other text is scanned as usual.
+ */
+export function withHitsKept(prefilter: Prefilter, texts: readonly string[]): Prefilter {
+  const kept = new Map<string, number[]>();
+  for (const text of texts) {
+    if (kept.has(text)) continue;
+    const hits: number[] = [];
+    prefilter.scan(text, hits);
+    kept.set(text, hits);
+  }
+  return {
+    keywords: prefilter.keywords,
+    tables: prefilter.tables,
+    scan(text, out) {
+      const hits = kept.get(text);
+      if (hits === undefined) return prefilter.scan(text, out);
+      for (let i = 0; i < hits.length; i++) out.push(hits[i]!);
+    },
+  };
+}

@@ -84,25 +84,36 @@ export interface RuleSet {
   readonly scratch: WindowScratch;
 }
 
-/** `cachedPrefilter`: tables kept from an earlier build for these keywords, if any (src/rules/prefilter-cache.ts). */
-export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords: readonly string[]) => PrefilterTables | undefined): RuleSet {
-  const keywordIndex = new Map<string, number>();
-  const rulesByKeyword: number[][] = [];
+/** What a hit of a keyword no rule of the set has sets in motion: nothing. */
+const NO_PLAN: KeywordPlan = { length: 0, byIdentifier: [], byLine: [], byWindow: [], followsAll: undefined };
+
+/**
+ * `cachedPrefilter`: tables kept from an earlier build for these keywords, if any
+ * (src/rules/prefilter-cache.ts). `within`: an automaton of more keywords (the built-in rules')
+ * that has scanned the texts already (src/rules-in-play.ts); the set uses it, and its numbering,
+ * when it holds every keyword of these rules, and hits of its other keywords set nothing in motion.
+ */
+export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords: readonly string[]) => PrefilterTables | undefined, within?: Prefilter): RuleSet {
+  const given = within === undefined ? undefined : new Map(within.keywords.map((kw, k) => [kw, k]));
+  const usesGiven = given !== undefined && rules.every((rule) => rule.keywords.every((kw) => given.has(kw)));
+  const keywordIndex = usesGiven ? given : new Map<string, number>();
+  const rulesByKeyword: (number[] | undefined)[] = [];
   rules.forEach((rule, r) => {
     for (const kw of rule.keywords) {
       let k = keywordIndex.get(kw);
       if (k === undefined) {
         k = rulesByKeyword.length;
         keywordIndex.set(kw, k);
-        rulesByKeyword.push([]);
       }
-      rulesByKeyword[k]!.push(r);
+      (rulesByKeyword[k] ??= []).push(r);
     }
   });
-  const keywords = [...keywordIndex.keys()];
+  const keywords = usesGiven ? within!.keywords : [...keywordIndex.keys()];
   const { follows, followsOf } = followsChecks(rules);
   const combined = new Map<string, CombinedFollows | undefined>();
-  const plans = rulesByKeyword.map((list, k) => {
+  const plans = Array.from(keywords, (_, k): KeywordPlan => {
+    const list = rulesByKeyword[k];
+    if (list === undefined) return NO_PLAN;
     const ids = [...new Set(list.map((r) => followsOf[r]!).filter((f) => f >= 0))].sort((a, b) => a - b);
     const key = ids.join(',');
     if (!combined.has(key)) combined.set(key, combineFollows(follows, ids));
@@ -116,7 +127,7 @@ export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords
   });
   return {
     rules,
-    prefilter: buildPrefilter(keywords, cachedPrefilter?.(keywords)),
+    prefilter: usesGiven ? within! : buildPrefilter(keywords, cachedPrefilter?.(keywords)),
     plans,
     follows,
     followsOf,
