@@ -34,8 +34,8 @@ export function leaksIn(event: HookEvent, configPath: string | undefined, cwd: s
   ];
   const fields = [...event.fields, ...named];
   // only the rules the event can wake are read and compiled: a hook's start-up is most of its time
-  const { rules, prefilter } = inPlay(effectiveRulesWoken(config), fields.map((f) => f.text));
-  const setup = scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables, prefilter), Infinity, {
+  const { rules, within } = inPlay(effectiveRulesWoken(config), fields.map((f) => f.text));
+  const setup = scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables, within), Infinity, {
     frontend: { browserPackages: [], serverFirstPackages: [], clientSidePaths: config.practices.clientSidePaths },
     tracked: { kind: 'all' },
     disabled: config.practices.disable,

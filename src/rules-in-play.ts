@@ -1,5 +1,6 @@
 import { holdsEncodedText } from './detect/decode.js';
-import { buildPrefilter, withHitsKept, type Prefilter } from './detect/prefilter.js';
+import { buildPrefilter, withHitsKept } from './detect/prefilter.js';
+import type { ScannedAutomaton } from './detect/rule-set.js';
 import { effectiveRules, type Config } from './rules/config.js';
 import type { RuleDefinition } from './rules/definition.js';
 import { builtinRulesWhere, readBuiltinRulesAhead } from './rules/load.js';
@@ -23,11 +24,11 @@ export function effectiveRulesWoken(config: Config): RulesFor {
 }
 
 /** What the texts hold of the built-in rules' keywords. */
-export interface KeywordsFound {
+interface KeywordsFound {
   /** Whether a rule with these keywords can match in the texts. */
   readonly wakes: KeywordTest;
   /** The built-in rules' automaton, with the texts' hits kept: detect() need not scan them again (src/detect/rule-set.ts). */
-  readonly prefilter: Prefilter;
+  readonly within: ScannedAutomaton;
 }
 
 /**
@@ -38,7 +39,7 @@ export interface KeywordsFound {
  * that automaton lacks (a config's own), or with none, is kept. Undefined when every rule is in
  * play: large texts, an encoded token, or no cached automaton.
  */
-export function keywordsFound(texts: readonly string[], automatonOf: () => KeywordAutomaton | undefined = cachedKeywordAutomaton): KeywordsFound | undefined {
+function keywordsFound(texts: readonly string[], automatonOf: () => KeywordAutomaton | undefined = cachedKeywordAutomaton): KeywordsFound | undefined {
   let size = 0;
   for (const text of texts) size += text.length;
   if (size > SMALL_TEXT_CHARS) return undefined;
@@ -54,24 +55,24 @@ export function keywordsFound(texts: readonly string[], automatonOf: () => Keywo
     prefilter.scan(text, hits);
     for (let h = 0; h < hits.length; h += 2) found[hits[h]!] = 1;
   }
-  const index = new Map(cached.keywords.map((k, i) => [k, i]));
+  const keywordIndex = new Map(cached.keywords.map((k, i) => [k, i]));
   const wakes: KeywordTest = (keywords) =>
     keywords.length === 0 ||
     keywords.some((keyword) => {
-      const k = index.get(keyword.toLowerCase());
+      const k = keywordIndex.get(keyword.toLowerCase());
       return k === undefined || found[k] === 1;
     });
-  return { wakes, prefilter };
+  return { wakes, within: { prefilter, keywordIndex } };
 }
 
 /** The rules in play (see keywordsFound), and the automaton that found their keywords when it serves them all. */
-export function inPlay(rules: readonly RuleDefinition[] | RulesFor, texts: readonly string[], automatonOf?: () => KeywordAutomaton | undefined): { readonly rules: readonly RuleDefinition[]; readonly prefilter?: Prefilter } {
+export function inPlay(rules: readonly RuleDefinition[] | RulesFor, texts: readonly string[], automatonOf?: () => KeywordAutomaton | undefined): { readonly rules: readonly RuleDefinition[]; readonly within?: ScannedAutomaton } {
   const found = keywordsFound(texts, automatonOf);
   if (found === undefined) return { rules: typeof rules === 'function' ? rules(() => true) : rules };
-  const { wakes, prefilter } = found;
-  if (typeof rules === 'function') return { rules: rules(wakes).filter((def) => wakes(def.keywords)), prefilter };
+  const { wakes, within } = found;
+  if (typeof rules === 'function') return { rules: rules(wakes).filter((def) => wakes(def.keywords)), within };
   const kept = rules.filter((def) => wakes(def.keywords));
-  return { rules: kept.length === rules.length ? rules : kept, prefilter };
+  return { rules: kept.length === rules.length ? rules : kept, within };
 }
 
 /** The rules, of these or of those `rules` gives, that can match in these texts (keywordsFound); the same array when nothing is left out. */

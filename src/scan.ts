@@ -332,10 +332,10 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     };
     // what a commit adds is at hand: only the rules it can wake are read and compiled, and the
     // automaton that found their keywords keeps its hits for detect() (src/rules-in-play.ts)
-    const { rules, prefilter } = request.mode === 'staged' ? inPlay(request.rules, pending.map((f) => f.text)) : { rules: typeof request.rules === 'function' ? request.rules(() => true) : request.rules, prefilter: undefined };
+    const { rules, within } = request.mode === 'staged' ? inPlay(request.rules, pending.map((f) => f.text)) : { rules: typeof request.rules === 'function' ? request.rules(() => true) : request.rules, within: undefined };
     guard = await regexGuard(request, rules, practices);
     // the cached automaton serves when every built-in rule is in play; other keywords build their own
-    return scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables, prefilter), Infinity, practices, true, guard);
+    return scanSetup(buildRuleSet(rules.map(compileRule), cachedPrefilterTables, within), Infinity, practices, true, guard);
   };
   let guard: RegexGuard | undefined;
   // history: git log's own generator, unwrapped (a wrapping yield* costs microtasks per fragment),

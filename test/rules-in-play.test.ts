@@ -3,7 +3,7 @@ import { buildRuleSet } from '../src/detect/rule-set.js';
 import type { RuleDefinition } from '../src/rules/definition.js';
 import { compileRule } from '../src/rules/compile.js';
 import { inPlay, rulesInPlay } from '../src/rules-in-play.js';
-import type { Prefilter } from '../src/detect/prefilter.js';
+import type { ScannedAutomaton } from '../src/detect/rule-set.js';
 import { findingsIn, scanSetup } from '../src/scan-batch.js';
 import type { KeywordAutomaton } from '../src/rules/prefilter-cache.js';
 import type { Finding } from '../src/types.js';
@@ -25,7 +25,7 @@ const PRACTICES = { frontend: { browserPackages: [], serverFirstPackages: [], cl
 const EVERY_RULE = scanSetup(buildRuleSet(ALL.map(compileRule)), Infinity, PRACTICES);
 
 /** Every finding of the whole pipeline of one file (decoding and practices included), as comparable text. */
-function findings(rules: readonly RuleDefinition[], text: string, path: string, within?: Prefilter): string[] {
+function findings(rules: readonly RuleDefinition[], text: string, path: string, within?: ScannedAutomaton): string[] {
   const setup = rules === ALL && within === undefined ? EVERY_RULE : scanSetup(buildRuleSet(rules.map(compileRule), undefined, within), Infinity, PRACTICES);
   const shown = (f: Finding): string => `${f.ruleId} ${f.at.line}:${f.at.column} ${f.kind === 'secret' ? f.secret.reveal() : f.evidence}`;
   return findingsIn(fragmentOf(text, path), setup).map(shown).sort();
@@ -47,12 +47,12 @@ describe('the rules a text can wake', () => {
   test('and so does the automaton that chose them, its hits kept, in place of one of their own', () => {
     let within = 0;
     for (const { text, path } of SAMPLES) {
-      const { rules, prefilter } = inPlay(ALL, [text], automaton);
-      if (prefilter === undefined) continue;
+      const { rules, within: scanned } = inPlay(ALL, [text], automaton);
+      if (scanned === undefined) continue;
       within++;
-      const set = buildRuleSet(rules.map(compileRule), undefined, prefilter);
-      expect(set.prefilter).toBe(prefilter); // it holds every keyword of these rules
-      expect(findings(rules, text, path, prefilter), text).toEqual(findings(ALL, text, path));
+      const set = buildRuleSet(rules.map(compileRule), undefined, scanned);
+      expect(set.prefilter).toBe(scanned.prefilter); // it holds every keyword of these rules
+      expect(findings(rules, text, path, scanned), text).toEqual(findings(ALL, text, path));
     }
     expect(within).toBeGreaterThan(SAMPLES.length / 2);
   });
@@ -60,11 +60,11 @@ describe('the rules a text can wake', () => {
   test("a rule set keeps its own automaton when the one given lacks a rule's keyword (a config's own)", () => {
     const own = fileDefinitions('own.toml', "[[rules]]\nid = 'zqx-key'\nprovider = 'zqx'\ndescription = 'zqx'\nseverity = 'high'\nremediation = 'Rotate it.'\nregex = '''zqx_[a-z0-9]{20}'''\nkeywords = ['zqx_']\n");
     const text = 'const k = "zqx_k3j9x0q2m7v5b8n1c4w6";\n';
-    const { rules, prefilter } = inPlay([...ALL, ...own], [text], automaton);
+    const { rules, within } = inPlay([...ALL, ...own], [text], automaton);
     expect(rules.map((r) => r.id)).toEqual(['zqx-key']);
-    const set = buildRuleSet(rules.map(compileRule), undefined, prefilter);
-    expect(set.prefilter).not.toBe(prefilter);
-    expect(findings(rules, text, 'a.ts', prefilter)).toEqual(['zqx-key 1:12 zqx_k3j9x0q2m7v5b8n1c4w6']);
+    const set = buildRuleSet(rules.map(compileRule), undefined, within);
+    expect(set.prefilter).not.toBe(within?.prefilter);
+    expect(findings(rules, text, 'a.ts', within)).toEqual(['zqx-key 1:12 zqx_k3j9x0q2m7v5b8n1c4w6']);
   });
 
   test('with many keys in one text too', () => {

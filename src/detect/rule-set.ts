@@ -87,28 +87,32 @@ export interface RuleSet {
 /** What a hit of a keyword no rule of the set has sets in motion: nothing. */
 const NO_PLAN: KeywordPlan = { length: 0, byIdentifier: [], byLine: [], byWindow: [], followsAll: undefined };
 
+/** An automaton that has scanned the texts already (src/rules-in-play.ts), and the number of each of its keywords. */
+export interface ScannedAutomaton {
+  readonly prefilter: Prefilter;
+  readonly keywordIndex: ReadonlyMap<string, number>;
+}
+
 /**
  * `cachedPrefilter`: tables kept from an earlier build for these keywords, if any
  * (src/rules/prefilter-cache.ts). `within`: an automaton of more keywords (the built-in rules')
- * that has scanned the texts already (src/rules-in-play.ts); the set uses it, and its numbering,
- * when it holds every keyword of these rules, and hits of its other keywords set nothing in motion.
+ * that has scanned the texts already; the set uses it, and its numbering, when it holds every
+ * keyword of these rules, and hits of its other keywords set nothing in motion.
  */
-export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords: readonly string[]) => PrefilterTables | undefined, within?: Prefilter): RuleSet {
-  const given = within === undefined ? undefined : new Map(within.keywords.map((kw, k) => [kw, k]));
-  const usesGiven = given !== undefined && rules.every((rule) => rule.keywords.every((kw) => given.has(kw)));
-  const keywordIndex = usesGiven ? given : new Map<string, number>();
+export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords: readonly string[]) => PrefilterTables | undefined, within?: ScannedAutomaton): RuleSet {
+  const given = within !== undefined && rules.every((rule) => rule.keywords.every((kw) => within.keywordIndex.has(kw))) ? within : undefined;
+  const own = new Map<string, number>();
+  const numberOf = (kw: string): number => {
+    if (given !== undefined) return given.keywordIndex.get(kw)!;
+    let k = own.get(kw);
+    if (k === undefined) own.set(kw, (k = own.size));
+    return k;
+  };
   const rulesByKeyword: (number[] | undefined)[] = [];
   rules.forEach((rule, r) => {
-    for (const kw of rule.keywords) {
-      let k = keywordIndex.get(kw);
-      if (k === undefined) {
-        k = rulesByKeyword.length;
-        keywordIndex.set(kw, k);
-      }
-      (rulesByKeyword[k] ??= []).push(r);
-    }
+    for (const kw of rule.keywords) (rulesByKeyword[numberOf(kw)] ??= []).push(r);
   });
-  const keywords = usesGiven ? within!.keywords : [...keywordIndex.keys()];
+  const keywords = given !== undefined ? given.prefilter.keywords : [...own.keys()];
   const { follows, followsOf } = followsChecks(rules);
   const combined = new Map<string, CombinedFollows | undefined>();
   const plans = Array.from(keywords, (_, k): KeywordPlan => {
@@ -127,7 +131,7 @@ export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords
   });
   return {
     rules,
-    prefilter: usesGiven ? within! : buildPrefilter(keywords, cachedPrefilter?.(keywords)),
+    prefilter: given !== undefined ? given.prefilter : buildPrefilter(keywords, cachedPrefilter?.(keywords)),
     plans,
     follows,
     followsOf,
