@@ -21,7 +21,7 @@ async function bundle(): Promise<void> {
   const build = await rolldown({
     input: builtFile('main.js'),
     platform: 'node',
-    // dependencies stay in node_modules, loaded by require (the code loads them with createRequire),
+    // dependencies stay in node_modules, required when first used (src/lazy-require.ts),
     // but for picocolors: the hook's report needs it, and bundled it is in the code cache (1 ms)
     external: [/^node:/, ...Object.keys(pkg.dependencies ?? {}).filter((name) => name !== 'picocolors').map((name) => new RegExp(`^${name}(?:/|$)`))],
     logLevel: 'warn',

@@ -88,8 +88,7 @@ export function ruleFilesStamp(dir: string, names: readonly string[]): string[] 
   });
 }
 
-function readCache(dir: string): CachedRules | undefined {
-  if (dir !== BUILTIN_RULES_DIR) return undefined;
+function readCache(): CachedRules | undefined {
   let lines: string[];
   let header: RulesCacheHeader;
   try {
@@ -98,7 +97,7 @@ function readCache(dir: string): CachedRules | undefined {
   } catch {
     return undefined; // no build yet, or running from src/: parse the TOML
   }
-  const stamp = ruleFilesStamp(dir, ruleFileNames(dir));
+  const stamp = ruleFilesStamp(BUILTIN_RULES_DIR, ruleFileNames(BUILTIN_RULES_DIR));
   if (stamp.length !== header.files.length || !stamp.every((s, i) => s === header.files[i])) return undefined;
   if (lines.length !== header.rules.length + 1) return undefined;
   return { header, lines, parsed: [] };
@@ -118,7 +117,7 @@ function definitionAt(cache: CachedRules, i: number): RuleDefinition {
 let builtinCache: { readonly value: CachedRules | undefined } | undefined;
 
 function cachedBuiltinRules(): CachedRules | undefined {
-  builtinCache ??= { value: readCache(BUILTIN_RULES_DIR) };
+  builtinCache ??= { value: readCache() };
   return builtinCache.value;
 }
 
@@ -144,7 +143,7 @@ export function readBuiltinRulesAhead(): void {
 
 /**
  * Every rules/*.toml, in file-name order so rule order (a tie-breaker) is stable, with their
- * examples and negatives: for tests, the eval and the rule listing. A scan asks builtinRulesWhere.
+ * examples and negatives: for tests, the eval and the build's warm-up. A scan asks builtinRulesWhere.
  */
 export function loadBuiltinRules(dir: string = BUILTIN_RULES_DIR): RuleDefinition[] {
   const cache = dir === BUILTIN_RULES_DIR ? cachedBuiltinRules() : undefined;
