@@ -94,8 +94,6 @@ function settingsFor(opts: Options, root: string, io: Io, found?: { readonly con
     disabledPractices: config.practices.disable,
     clientSidePaths: config.practices.clientSidePaths,
     maxKeyAgeDays: opts.maxKeyAgeDays ?? config.practices.maxKeyAge,
-    // validate = true counts only in a config the user named: a repository's own file must not
-    // make a scan of it send its keys anywhere
     validate,
     guard: { configRegexes: configRegexes(config), regexBudgetMs: regexBudgetMs(io) },
   };
