@@ -351,8 +351,9 @@ async function runGit(opts: Options, io: Io, trusted?: TrustedSide): Promise<Exi
     mode: opts.command === 'staged' ? 'staged' : 'history',
     cwd: io.cwd,
     root,
-    // the hook reads only the built-in rules its commit can wake (src/rules-in-play.ts)
-    rules: opts.command === 'staged' ? effectiveRulesWoken(settings.config) : effectiveRules(settings.config),
+    // the hook reads only the built-in rules its commit can wake (src/rules-in-play.ts); a history
+    // reads them all, once git log has started
+    rules: effectiveRulesWoken(settings.config),
     maxFileSize: settings.maxFileSize,
     history: { revisions: opts.revisions, since: opts.since, maxCommits: opts.maxCommits },
     disabledPractices: settings.disabledPractices,

@@ -290,9 +290,13 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   const ignoredBy = createAttributedFilter((request.trusted ?? workTreeSide(root)).read, '.keyscanignore');
   const suppressed: Record<string, number> = {};
   const disabled = request.disabledPractices ?? [];
-  // range checks load only for history: the hook's start-up stays lean
-  const warnings =
-    request.mode === 'history' ? await (await import('./sources/git-ranges.js')).checkRevisions(root, request.history?.revisions ?? []) : [];
+  // range checks load only for history: the hook's start-up stays lean. Named revisions are checked
+  // before git log runs (a bad one is an error of its own); with none, only the shallow-clone
+  // warning is asked, beside the log's start
+  const revisions = request.history?.revisions ?? [];
+  const checked = request.mode === 'history' ? import('./sources/git-ranges.js').then((ranges) => ranges.checkRevisions(root, revisions)) : Promise.resolve([]);
+  checked.catch(() => undefined); // awaited below
+  if (revisions.length > 0) await checked;
   let commits = 0;
   let bytes = 0;
   // the total only for a progress line: one extra git call, and only when someone watches
@@ -344,6 +348,9 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
     if (request.mode === 'history') {
       const log = startedEarly(fragments);
       try {
+        // git log spawns a few microtasks on (its pins are awaited): let it, before the setup's
+        // synchronous work (the package.json walk, the rules' compilation) holds this thread
+        await new Promise<void>((resolve) => setImmediate(resolve));
         setup = await setupFor([]);
       } catch (err) {
         await log.close();
@@ -381,6 +388,7 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
   } finally {
     guard?.close();
   }
+  const warnings = await checked;
   if (guard) warnings.push(...guard.warnings);
   if (request.mode === 'history' && findings.length > 0) {
     const secrets = [...new Set(findings.flatMap((f) => (f.kind === 'secret' ? [f.secret.reveal()] : [])))];
