@@ -5,10 +5,36 @@ const WORDS = ['example', 'sample', 'your', 'placeholder', 'dummy', 'redacted', 
 const WORD_VARIANTS_OF = new Map(WORDS.map((w) => [w, [w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)]]));
 const TEMPLATE_MARKS = ['${', '{{', '}}', '%s', '%(', '****', '...', '…', 'process.env', 'import.meta.env', 'os.getenv', 'os.environ', 'getenv(', 'env(', 'ENV[', 'ENV.fetch', 'secrets.', '$(', '](', '<%'];
 
+/** Any word in any case: a secret that holds none holds no variant either, and skips them. */
+const ANY_WORD = new RegExp(WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * Length of the token prefix at the start of `secret`: up to 3 runs of 1-10 letters, each followed
+ * by - or _ (what /^(?:[A-Za-z]{1,10}[-_]){1,3}/ matches; a run of 11 letters ends the prefix, since
+ * no shorter match of it is followed by a separator). Counted by hand: the regex's match array
+ * cost more than the rest of the placeholder check, once per candidate.
+ */
+function prefixLength(secret: string): number {
+  let at = 0;
+  for (let runs = 0; runs < 3; runs++) {
+    let end = at;
+    while (end < secret.length && end - at <= 10 && isLetter(secret.charCodeAt(end))) end++;
+    const letters = end - at;
+    const sep = secret.charCodeAt(end);
+    if (letters < 1 || letters > 10 || (sep !== 45 && sep !== 95)) break;
+    at = end + 1;
+  }
+  return at;
+}
+
 /** Strips a token prefix such as `sk-proj-`, `ghp_` or `xoxb-` so only the random body is judged. */
 function bodyOf(secret: string): string {
-  const m = /^(?:[A-Za-z]{1,10}[-_]){1,3}/.exec(secret);
-  return m && m[0].length < secret.length - 8 ? secret.slice(m[0].length) : secret;
+  const prefix = prefixLength(secret);
+  return prefix > 0 && prefix < secret.length - 8 ? secret.slice(prefix) : secret;
 }
 
 // Counts per UTF-16 code unit for isRepetitive, reused (it is synchronous) and cleared after each call.
@@ -55,9 +81,8 @@ export function isPlaceholder(secret: string): boolean {
   }
   // A long or multi-line secret (a key block) spells a short word by chance too often to judge by words.
   if (secret.length <= 256 && !secret.includes('\n')) {
-    // a variant (YOUR, Your) holds its word once lower-cased: most secrets hold none, and skip the variants
-    const lower = secret.toLowerCase();
-    for (const word of WORDS) if (lower.includes(word) && WORD_VARIANTS_OF.get(word)!.some((v) => secret.includes(v))) return true;
+    // a variant (YOUR, Your) matches its word case-blind: most secrets match none, and skip the variants
+    if (ANY_WORD.test(secret)) for (const word of WORDS) if (WORD_VARIANTS_OF.get(word)!.some((v) => secret.includes(v))) return true;
   }
   const body = bodyOf(secret);
   return body.length >= 4 && isRepetitive(body);
