@@ -79,7 +79,7 @@ const STAGES = [
   ['1 keyword hits (prefilter)', 'windows', ['keywordHits']],
   ['2 candidate windows', 'windows', ['windowsAround', 'identifierStart', 'lineStart']],
   ['3 rule confirm (regex)', 'confirm', ['confirmRules', 'confirmAnchored', 'confirmWindows', 'pushMatch', 'isSkippedFor']],
-  ['4 filters (entropy, checksum, placeholder, allowlist)', 'false-alarms', ['dropFalseAlarms', 'isFalseAlarm', 'isAllowedByRule']],
+  ['4 filters (entropy, checksum, placeholder, allowlist)', 'false-alarms', ['isFalseAlarm', 'isAllowedByRule']],
   ['5 overlap resolution', 'overlap', ['resolveOverlaps', 'isMoreSpecific', 'isSelfIdentifying']],
   ['6 inline allow markers', 'allow', ['isAllowedInline', 'hasAllowMarker']],
   ['7 findings (locate, fingerprint, context)', 'detect', ['toFindings']],

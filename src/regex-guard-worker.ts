@@ -47,6 +47,7 @@ function guarded(): Rule[] {
     return {
       ...rule,
       regex: mark(rule.regex, def.regex),
+      spans: mark(rule.spans, def.regex),
       path: mark(rule.path, def.path),
       context: mark(rule.context, def.context),
       narrowerMatch: mark(rule.narrowerMatch, def.narrowerMatch),

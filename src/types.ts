@@ -76,7 +76,10 @@ export interface Rule {
   readonly validator: string | undefined;
   /** Lower-case; the rule runs only where one of them occurs. */
   readonly keywords: readonly string[];
+  /** Finds the rule's matches (g, or y for anchored rules): no group offsets, which cost an array per match. */
   readonly regex: RegExp;
+  /** `regex` with the d flag: run again only where a match survived its filters, for the secret's offsets. */
+  readonly spans: RegExp;
   readonly secretGroup: number;
   readonly entropy: number | undefined;
   readonly path: RegExp | undefined;

@@ -1,4 +1,6 @@
+import { lineIndexAt, lineStarts, lineText } from '../location.js';
 import type { Rule } from '../types.js';
+import { isFalseAlarm } from './false-alarms.js';
 import type { RuleSet } from './rule-set.js';
 
 /** A window edge never cuts a token: it moves at most this far to the token's end. */
@@ -26,15 +28,32 @@ function isSkippedFor(rule: Rule, path: string): boolean {
   return (rule.path !== undefined && !rule.path.test(path)) || rule.allowlist.paths.some((p) => p.test(path));
 }
 
-function pushMatch(out: RuleMatch[], r: number, rule: Rule, m: RegExpExecArray, base: number): void {
+/** Offsets of the secret group in `input`, where `m` matched: the match's own bounds, or its d-flag twin run again at the same place. */
+function secretSpan(rule: Rule, m: RegExpExecArray, input: string): readonly [number, number] | undefined {
+  if (rule.secretGroup === 0) return [m.index, m.index + m[0].length];
+  const spans = rule.spans;
+  // the same regex from the same position of the same text: the same match, with offsets
+  spans.lastIndex = m.index;
+  const again = spans.exec(input);
+  return again !== null && again.index === m.index ? again.indices?.[rule.secretGroup] : undefined;
+}
+
+/** Keeps a match unless stage 4 finds it a false alarm; only a kept one pays for the secret's offsets. */
+type Judge = typeof isFalseAlarm;
+
+function pushMatch(out: RuleMatch[], r: number, rule: Rule, m: RegExpExecArray, input: string, base: number, lineOf: (offset: number) => string, judge: Judge): void {
   const secret = m[rule.secretGroup];
-  const span = m.indices?.[rule.secretGroup];
-  if (!secret || !span) return;
-  out.push({ rule: r, start: base + span[0], end: base + span[1], secret, match: m[0] });
+  if (!secret) return;
+  let span: readonly [number, number] | undefined | null = null; // null: not looked for yet
+  const spanOf = (): readonly [number, number] | undefined => (span === null ? (span = secretSpan(rule, m, input)) : span);
+  if (judge(rule, secret, m[0], () => lineOf(base + (spanOf()?.[0] ?? m.index)))) return;
+  const at = spanOf();
+  if (at === undefined) return;
+  out.push({ rule: r, start: base + at[0], end: base + at[1], secret, match: m[0] });
 }
 
 /** An anchored (sticky) rule tried at each of its anchors; an anchor inside a match is skipped. */
-function confirmAnchored(text: string, r: number, rule: Rule, anchors: readonly number[], out: RuleMatch[]): void {
+function confirmAnchored(text: string, r: number, rule: Rule, anchors: readonly number[], out: RuleMatch[], lineOf: (offset: number) => string, judge: Judge): void {
   const regex = rule.regex;
   let doneUntil = -1;
   for (const at of anchors) {
@@ -43,12 +62,12 @@ function confirmAnchored(text: string, r: number, rule: Rule, anchors: readonly 
     const m = regex.exec(text);
     if (m === null || m[0].length === 0) continue;
     doneUntil = at + m[0].length;
-    pushMatch(out, r, rule, m, 0);
+    pushMatch(out, r, rule, m, text, 0, lineOf, judge);
   }
 }
 
 /** A window rule run over each of its windows, widened so no token is cut at an edge. */
-function confirmWindows(text: string, r: number, rule: Rule, windows: readonly number[], out: RuleMatch[]): void {
+function confirmWindows(text: string, r: number, rule: Rule, windows: readonly number[], out: RuleMatch[], lineOf: (offset: number) => string, judge: Judge): void {
   const n = text.length;
   const regex = rule.regex;
   for (let w = 0; w < windows.length; w += 2) {
@@ -63,25 +82,32 @@ function confirmWindows(text: string, r: number, rule: Rule, windows: readonly n
         regex.lastIndex++;
         continue;
       }
-      pushMatch(out, r, rule, m, from);
+      pushMatch(out, r, rule, m, window, from, lineOf, judge);
     }
   }
 }
 
 /**
- * Stage 3: each touched rule's regex run where stage 2 said, in rule order. Empties the
- * scratch windows as it goes, so the set is ready for the next fragment.
+ * Stage 3: each touched rule's regex run where stage 2 said, in rule order, and each match put
+ * to its rule's filters (stage 4, src/detect/false-alarms.ts): the matches that pass. Empties the
+ * scratch windows as it goes, so the set is ready for the next fragment. `judge` is stage 4; a test
+ * that wants every raw match passes one that keeps all.
  */
-export function confirmRules(text: string, path: string, set: RuleSet, touched: readonly number[]): RuleMatch[] {
+export function confirmRules(text: string, path: string, set: RuleSet, touched: readonly number[], judge: Judge = isFalseAlarm): RuleMatch[] {
   const { rules } = set;
   const { windows, isTouched } = set.scratch;
   const out: RuleMatch[] = [];
+  let starts: readonly number[] | undefined;
+  const lineOf = (offset: number): string => {
+    starts ??= lineStarts(text);
+    return lineText(text, starts, lineIndexAt(starts, offset));
+  };
   for (const r of touched) {
     const rule = rules[r]!;
     const list = windows[r]!;
     if (!isSkippedFor(rule, path)) {
-      if (rule.anchor !== undefined) confirmAnchored(text, r, rule, list, out);
-      else confirmWindows(text, r, rule, list, out);
+      if (rule.anchor !== undefined) confirmAnchored(text, r, rule, list, out, lineOf, judge);
+      else confirmWindows(text, r, rule, list, out, lineOf, judge);
     }
     list.length = 0;
     isTouched[r] = 0;

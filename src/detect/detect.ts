@@ -1,7 +1,6 @@
 import type { Finding, Fragment } from '../types.js';
 import { isAllowedInline } from './allow.js';
 import { confirmRules } from './confirm.js';
-import { dropFalseAlarms } from './false-alarms.js';
 import { toFinding } from './finding.js';
 import { lineStarts, locate } from '../location.js';
 import { resolveOverlaps } from './overlap.js';
@@ -27,9 +26,8 @@ export function detect(fragment: Fragment, set: RuleSet, onAllowed?: () => void)
   if (hits.length === 0) return [];
   const touched = windowsAround(text, hits, set);
   if (touched.length === 0) return [];
-  const matches = confirmRules(text, fragment.origin.path, set, touched);
-  if (matches.length === 0) return [];
-  const candidates = dropFalseAlarms(matches, text, set.rules);
+  // stage 3 puts each match to the filters of stage 4 as it is found: the candidates that pass
+  const candidates = confirmRules(text, fragment.origin.path, set, touched);
   if (candidates.length === 0) return [];
   return toFindings(resolveOverlaps(candidates, set.rules), fragment, view, set, onAllowed);
 }

@@ -1,7 +1,5 @@
 import type { Rule } from '../types.js';
-import { lineIndexAt, lineStarts, lineText } from '../location.js';
 import { passesChecksum } from './checksum.js';
-import type { RuleMatch } from './confirm.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholder.js';
 
@@ -16,24 +14,17 @@ function isAllowedByRule(rule: Rule, secret: string, match: string, line: () => 
   return allow.regexes.some((r) => r.test(target));
 }
 
-/** Whether a match is a false alarm by its own rule: too little entropy, a bad checksum, a placeholder, allowlisted. */
-function isFalseAlarm(rule: Rule, m: RuleMatch, lineOf: (offset: number) => string): boolean {
-  if (rule.entropy !== undefined && shannonEntropy(m.secret) < rule.entropy) return true;
-  if (rule.checksum !== undefined && !passesChecksum(rule.checksum, m.secret)) return true;
-  // a practice match is a variable or a flag: placeholders such as ${apiKey} are the point
-  if (rule.practice === undefined && isPlaceholder(m.secret)) return true;
-  return isAllowedByRule(rule, m.secret, m.match, () => lineOf(m.start));
-}
-
 /**
- * Stage 4: the matches that survive their rule's filters (entropy, checksum, placeholder,
- * allowlist). It runs before overlaps are resolved, so a false alarm never displaces a real key.
+ * Stage 4: whether a match is a false alarm by its own rule: too little entropy, a bad checksum, a
+ * placeholder, allowlisted. Stage 3 asks it of each match before it takes the secret's offsets
+ * (most matches are false alarms, and offsets cost a second regex run), so it needs only the
+ * strings; `line` gives the secret's line, for allowlists that test it. It runs before overlaps
+ * are resolved, so a false alarm never displaces a real key.
  */
-export function dropFalseAlarms(matches: readonly RuleMatch[], text: string, rules: readonly Rule[]): RuleMatch[] {
-  let starts: readonly number[] | undefined;
-  const lineOf = (offset: number): string => {
-    starts ??= lineStarts(text);
-    return lineText(text, starts, lineIndexAt(starts, offset));
-  };
-  return matches.filter((m) => !isFalseAlarm(rules[m.rule]!, m, lineOf));
+export function isFalseAlarm(rule: Rule, secret: string, match: string, line: () => string): boolean {
+  if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return true;
+  if (rule.checksum !== undefined && !passesChecksum(rule.checksum, secret)) return true;
+  // a practice match is a variable or a flag: placeholders such as ${apiKey} are the point
+  if (rule.practice === undefined && isPlaceholder(secret)) return true;
+  return isAllowedByRule(rule, secret, match, line);
 }

@@ -25,9 +25,11 @@ function captureGroups(regex: RegExp): number {
 
 export function compileRule(def: RuleDefinition): Rule {
   const where = `${def.source}: rule ${def.id}`;
-  // d: group offsets, so line and column point at the secret and not at its keyword.
   // y for anchored rules: exec tries the one position it is given and never scans on.
-  const regex = compileRegex(def.regex, def.anchor === undefined ? 'gd' : 'yd', `${where}: regex`);
+  const regex = compileRegex(def.regex, def.anchor === undefined ? 'g' : 'y', `${where}: regex`);
+  // d: group offsets, so line and column point at the secret and not at its keyword; only for the
+  // few matches that pass their filters (most are false alarms), so a second regex
+  const spans = new RegExp(regex.source, `${regex.flags}d`);
   // Counting groups compiles the regex at once; a rule with secretGroup set (the build's cache sets
   // it for every built-in) defers that to its first use, so start-up compiles no regex.
   let secretGroup = def.secretGroup;
@@ -53,6 +55,7 @@ export function compileRule(def: RuleDefinition): Rule {
     validator: def.validator,
     keywords: [...new Set(def.keywords.map((k) => k.toLowerCase()))],
     regex,
+    spans,
     secretGroup,
     entropy: def.entropy,
     path: def.path === undefined ? undefined : compileRegex(def.path, '', `${where}: path`),
