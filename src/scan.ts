@@ -370,7 +370,9 @@ export async function scanGit(request: GitScanRequest): Promise<ScanResult & { r
       if (!isMessage && path !== lastPath) {
         diffs++;
         lastPath = path;
-        lastIgnoredBy = await ignoredBy(path); // asked once per file diff, not per hunk
+        // asked once per file diff, not per hunk; awaited only while its ignore files are read
+        const verdict = ignoredBy(path);
+        lastIgnoredBy = typeof verdict === 'object' ? await verdict : verdict;
       }
       // a commit message is in no file, so no ignore file covers it
       const by = isMessage ? undefined : lastIgnoredBy;

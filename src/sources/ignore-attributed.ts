@@ -10,29 +10,56 @@ interface Layer {
 /** What ignored a path: `.keyscanignore line 4`, `src/.keyscanignore line 1`. */
 export type IgnoredBy = string;
 
+/** A path's verdict: at once when every ignore file it depends on was read before, else once they are. */
+export type AttributedVerdict = IgnoredBy | undefined | Promise<IgnoredBy | undefined>;
+
 /**
  * A filter for paths that come from the index or from commits (not from a walk), which also says
  * which file and line ignored a path, so a report can say what it suppressed. Ignore files are read
  * with `read` (the work tree, or a base commit) once per directory. Nested files win over their
- * parents, and an ignored directory hides everything below it, as in git.
+ * parents, and an ignored directory hides everything below it, as in git. Once a path's
+ * directories have been read, its verdict comes back at once, not as a promise: a history asks
+ * once per file diff, and an await per directory cost it more than the verdicts.
  */
-export function createAttributedFilter(read: (rel: string) => Promise<string | undefined>, name: string): (rel: string) => Promise<IgnoredBy | undefined> {
+export function createAttributedFilter(read: (rel: string) => Promise<string | undefined>, name: string): (rel: string) => AttributedVerdict {
   const layers = new Map<string, Promise<Layer | undefined>>();
+  // the layers read so far, by directory (undefined: no ignore file there)
+  const loaded = new Map<string, Layer | undefined>();
   const layerOf = (dir: string): Promise<Layer | undefined> => {
     let layer = layers.get(dir);
     if (layer === undefined) {
       const file = dir === '' ? name : `${dir}/${name}`;
-      layer = read(file).then((text) => (text === undefined ? undefined : { dir, file, lines: linesOf(text) }));
+      layer = read(file).then((text) => {
+        const got: Layer | undefined = text === undefined ? undefined : { dir, file, lines: linesOf(text) };
+        loaded.set(dir, got);
+        return got;
+      });
       layers.set(dir, layer);
     }
     return layer;
   };
-  return async (rel) => {
-    const parts = rel.split('/');
+  // directories from the top, each file read before the next: an ignored directory's files are not read
+  const readingAsNeeded = async (parts: readonly string[], rel: string): Promise<IgnoredBy | undefined> => {
     const found: Layer[] = [];
     for (let i = 0; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
       const layer = await layerOf(dir);
+      if (layer) found.push(layer);
+      if (i > 0) {
+        const by = verdict(found, `${dir}/`);
+        if (by !== undefined) return by;
+      }
+    }
+    return verdict(found, rel);
+  };
+  return (rel) => {
+    const parts = rel.split('/');
+    const found: Layer[] = [];
+    let dir = '';
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) dir = i === 1 ? parts[0]! : `${dir}/${parts[i - 1]!}`;
+      if (!loaded.has(dir)) return readingAsNeeded(parts, rel);
+      const layer = loaded.get(dir);
       if (layer) found.push(layer);
       if (i > 0) {
         const by = verdict(found, `${dir}/`);
