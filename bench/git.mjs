@@ -16,7 +16,6 @@ import { median, rssMethod, timedRun } from './measure.mjs';
 import { createRng } from './prng.mjs';
 
 const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
-const SELF_RSS = fileURLToPath(new URL('./self-rss.cjs', import.meta.url));
 const HOOK_RUNS = 21;
 // issue 14: the hook within 2x the start of node itself
 const HOOK_NODE_RATIO = 2;
@@ -162,15 +161,9 @@ async function history(work, kind, commits, rng, runs, method) {
     seconds.push(result.seconds);
   }
   const report = JSON.parse(readFileSync(out, 'utf8'));
-  // one more run, untimed, with a preload that reports node's own peak: GNU time's peak is the
-  // larger of node and its git log, and git log's grows with the number of commits it walks
-  const selfFile = join(work, 'self-rss.txt');
-  const nodeOptions = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(SELF_RSS)}`].filter(Boolean).join(' ');
-  await timedRun(process.execPath, [CLI, 'git', '--format', 'json', '--output', out], { method: 'none', timeFile, okCodes: [1], cwd: repo, env: { ...process.env, NODE_OPTIONS: nodeOptions, KEYSCAN_BENCH_SELF_RSS: selfFile } });
-  const nodeRssMb = Number(readFileSync(selfFile, 'utf8')) / 1024;
   rmSync(repo, { recursive: true, force: true });
   const found = report.findings.filter((f) => f.kind === 'secret').length;
-  return { kind, commits, seconds: median(seconds), gitSeconds: median(gitSeconds), mb: report.stats.bytes / (1024 * 1024), peakRssMb: result.peakRssMb, nodeRssMb, gitRssMb: gitRun.peakRssMb, found, planted };
+  return { kind, commits, seconds: median(seconds), gitSeconds: median(gitSeconds), mb: report.stats.bytes / (1024 * 1024), peakRssMb: result.peakRssMb, gitRssMb: gitRun.peakRssMb, found, planted };
 }
 
 /** What misses issue 14's targets: RSS over the limit, RSS growing with the history, time over 2x git log -p. */
@@ -184,9 +177,8 @@ function historyWarnings(rows) {
   for (const kind of new Set(rows.map((h) => h.kind))) {
     const sizes = rows.filter((h) => h.kind === kind);
     const [small, large] = [sizes[0], sizes.at(-1)];
-    // flat: keyscan's own memory (node); git log's grows with the commits it walks, plain git log's too
-    if (sizes.length > 1 && large.nodeRssMb > small.nodeRssMb * (1 + HISTORY_RSS_GROWTH))
-      out.push(`${kind}: node's peak RSS grows with the history, ${small.nodeRssMb.toFixed(0)} MB at ${small.commits} commits to ${large.nodeRssMb.toFixed(0)} MB at ${large.commits} (more than ${HISTORY_RSS_GROWTH * 100} %)`);
+    if (sizes.length > 1 && large.peakRssMb > small.peakRssMb * (1 + HISTORY_RSS_GROWTH))
+      out.push(`${kind}: peak RSS grows with the history, ${small.peakRssMb.toFixed(0)} MB at ${small.commits} commits to ${large.peakRssMb.toFixed(0)} MB at ${large.commits} (more than ${HISTORY_RSS_GROWTH * 100} %)`);
   }
   return out;
 }
@@ -205,16 +197,16 @@ export async function gitBench(work, settings) {
     ['large files', Math.round(big / 10), runs],
     ['large files', Math.round((big * 3) / 10), 1],
   ];
-  console.log('\nhistory      commits  added MB  keyscan git s  git log -p s  ratio  commits/s  MB/s  peak RSS MB  node RSS MB  git log RSS MB  found/planted');
+  console.log('\nhistory      commits  added MB  keyscan git s  git log -p s  ratio  commits/s  MB/s  peak RSS MB  git log RSS MB  found/planted');
   const rows = [];
   for (const [kind, commits, n] of plan) {
     const h = await history(work, kind, commits, rng, n, settings.rss);
     rows.push(h);
     console.log(
-      `${h.kind.padEnd(12)} ${String(h.commits).padStart(7)}  ${h.mb.toFixed(1).padStart(8)}  ${h.seconds.toFixed(2).padStart(13)}  ${h.gitSeconds.toFixed(2).padStart(12)}  ${(h.seconds / h.gitSeconds).toFixed(1).padStart(4)}x  ${(h.commits / h.seconds).toFixed(0).padStart(9)}  ${(h.mb / h.seconds).toFixed(1).padStart(4)}  ${h.peakRssMb.toFixed(0).padStart(11)}  ${h.nodeRssMb.toFixed(0).padStart(11)}  ${h.gitRssMb.toFixed(0).padStart(14)}  ${h.found}/${h.planted}`,
+      `${h.kind.padEnd(12)} ${String(h.commits).padStart(7)}  ${h.mb.toFixed(1).padStart(8)}  ${h.seconds.toFixed(2).padStart(13)}  ${h.gitSeconds.toFixed(2).padStart(12)}  ${(h.seconds / h.gitSeconds).toFixed(1).padStart(4)}x  ${(h.commits / h.seconds).toFixed(0).padStart(9)}  ${(h.mb / h.seconds).toFixed(1).padStart(4)}  ${h.peakRssMb.toFixed(0).padStart(11)}  ${h.gitRssMb.toFixed(0).padStart(14)}  ${h.found}/${h.planted}`,
     );
   }
-  console.log('peak RSS: GNU time, the larger of node and the git log it runs; node RSS: node alone (an extra, untimed run); git log RSS: plain git log -p alone, with git\'s default caches');
+  console.log('peak RSS: GNU time, the larger of node and the git log it runs; git log RSS: plain git log -p alone, with git\'s default caches');
   for (const warning of historyWarnings(rows)) console.log(`WARNING: ${warning}`);
 }
 
