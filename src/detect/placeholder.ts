@@ -32,7 +32,7 @@ function prefixLength(secret: string): number {
 }
 
 /** Strips a token prefix such as `sk-proj-`, `ghp_` or `xoxb-` so only the random body is judged. */
-function bodyOf(secret: string): string {
+export function bodyOf(secret: string): string {
   const prefix = prefixLength(secret);
   return prefix > 0 && prefix < secret.length - 8 ? secret.slice(prefix) : secret;
 }
@@ -73,6 +73,14 @@ const TEMPLATE_MARK_CHARS = /[${}%*.…(\[\]<]/;
 // a mark added without one of its characters above would never be looked for
 if (!TEMPLATE_MARKS.every((mark) => TEMPLATE_MARK_CHARS.test(mark))) throw new Error('TEMPLATE_MARK_CHARS misses a character of a template mark');
 
+/** Whether the secret holds a placeholder word as people write it (your, YOUR, Your; not yOuR). */
+export function hasPlaceholderWord(secret: string): boolean {
+  // a variant matches its word case-blind: most secrets match none, and skip the variants
+  if (!ANY_WORD.test(secret)) return false;
+  for (const word of WORDS) if (WORD_VARIANTS_OF.get(word)!.some((v) => secret.includes(v))) return true;
+  return false;
+}
+
 export function isPlaceholder(secret: string): boolean {
   if (TEMPLATE_MARK_CHARS.test(secret)) {
     for (const mark of TEMPLATE_MARKS) if (secret.includes(mark)) return true;
@@ -80,10 +88,7 @@ export function isPlaceholder(secret: string): boolean {
     if (/^\$[A-Za-z_{]/.test(secret)) return true;
   }
   // A long or multi-line secret (a key block) spells a short word by chance too often to judge by words.
-  if (secret.length <= 256 && !secret.includes('\n')) {
-    // a variant (YOUR, Your) matches its word case-blind: most secrets match none, and skip the variants
-    if (ANY_WORD.test(secret)) for (const word of WORDS) if (WORD_VARIANTS_OF.get(word)!.some((v) => secret.includes(v))) return true;
-  }
+  if (secret.length <= 256 && !secret.includes('\n') && hasPlaceholderWord(secret)) return true;
   const body = bodyOf(secret);
   return body.length >= 4 && isRepetitive(body);
 }
