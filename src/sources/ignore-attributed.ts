@@ -38,35 +38,35 @@ export function createAttributedFilter(read: (rel: string) => Promise<string | u
     }
     return layer;
   };
-  // directories from the top, each file read before the next: an ignored directory's files are not read
-  const readingAsNeeded = async (parts: readonly string[], rel: string): Promise<IgnoredBy | undefined> => {
-    const found: Layer[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      const layer = await layerOf(dir);
-      if (layer) found.push(layer);
-      if (i > 0) {
-        const by = verdict(found, `${dir}/`);
-        if (by !== undefined) return by;
-      }
-    }
-    return verdict(found, rel);
-  };
-  return (rel) => {
-    const parts = rel.split('/');
+  // Directories from the top, each one's layer in turn: a verdict, or the first directory whose
+  // ignore file is not read yet (an ignored directory decides before the files below it are read).
+  const judgeRead = (parts: readonly string[], rel: string): { readonly by: IgnoredBy | undefined } | { readonly unread: string } => {
     const found: Layer[] = [];
     let dir = '';
     for (let i = 0; i < parts.length; i++) {
       if (i > 0) dir = i === 1 ? parts[0]! : `${dir}/${parts[i - 1]!}`;
-      if (!loaded.has(dir)) return readingAsNeeded(parts, rel);
+      if (!loaded.has(dir)) return { unread: dir };
       const layer = loaded.get(dir);
       if (layer) found.push(layer);
       if (i > 0) {
         const by = verdict(found, `${dir}/`);
-        if (by !== undefined) return by;
+        if (by !== undefined) return { by };
       }
     }
-    return verdict(found, rel);
+    return { by: verdict(found, rel) };
+  };
+  const readingAsNeeded = async (parts: readonly string[], rel: string, unread: string): Promise<IgnoredBy | undefined> => {
+    for (let next = unread; ; ) {
+      await layerOf(next);
+      const judged = judgeRead(parts, rel);
+      if ('by' in judged) return judged.by;
+      next = judged.unread;
+    }
+  };
+  return (rel) => {
+    const parts = rel.split('/');
+    const judged = judgeRead(parts, rel);
+    return 'by' in judged ? judged.by : readingAsNeeded(parts, rel, judged.unread);
   };
 }
 
