@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { secretsAtHead } from '../../src/sources/git.js';
 import { fakeOpenAiProjectKey } from '../helpers/fake-keys.js';
 import { tempRepo } from '../helpers/git-repo.js';
+import { tempTree } from '../helpers/tmp.js';
 
-const KEYS = Array.from({ length: 6 }, (_, i) => fakeOpenAiProjectKey(1400 + i));
+const KEYS = Array.from({ length: 12 }, (_, i) => fakeOpenAiProjectKey(1400 + i));
 
 describe('secretsAtHead', () => {
   test('a few keys through git grep and many through the blob search find the same ones', async () => {
@@ -40,6 +42,51 @@ describe('secretsAtHead', () => {
     expect([...(await secretsAtHead(repo.root, keys))!].sort()).toEqual(expected);
     expect([...(await secretsAtHead(repo.root, [...keys].reverse()))!].sort()).toEqual(expected);
     expect([...(await secretsAtHead(repo.root, keys, 0))!].sort()).toEqual(expected);
+  });
+
+  // the checkout is searched for speed: wherever it, or the index, is not HEAD, the answer must
+  // still be HEAD's, as the search of HEAD's blobs (secretsAtHead(…, 0)) gives it
+  test('a work tree or an index that differs from HEAD does not change the answer', async () => {
+    const k = KEYS;
+    const repo = tempRepo();
+    repo.commitFiles(
+      {
+        'edited.env': `A=${k[0]}\n`,
+        'deleted.env': `D=${k[3]}\n`,
+        'unstaged-rm.env': `E=${k[4]}\n`,
+        'we:ird\nname.env': `G=${k[6]}\n`,
+        'assumed.env': `H=${k[7]}\n`,
+        'staged-edit.env': `J=${k[9]}\n`,
+      },
+      'keys at HEAD',
+    );
+    repo.write({ 'edited.env': `B=${k[1]}\n` }); // A gone from disk only, B on disk only
+    repo.write({ 'staged-new.env': `C=${k[2]}\n` });
+    repo.stage('staged-new.env'); // staged, never committed
+    repo.remove('deleted.env'); // deleted from disk, not staged
+    repo.git(['rm', '-q', '--cached', 'unstaged-rm.env']); // deleted from the index, still on disk
+    repo.write({ 'untracked.env': `F=${k[5]}\n` });
+    repo.git(['update-index', '--assume-unchanged', 'assumed.env']);
+    repo.write({ 'assumed.env': `I=${k[8]}\n` }); // git greps the index blob of an assumed file
+    repo.write({ 'staged-edit.env': `K=${k[10]}\n` });
+    repo.stage('staged-edit.env');
+    const expected = [k[0], k[3], k[4], k[6], k[7], k[9]].sort();
+    expect([...(await secretsAtHead(repo.root, KEYS, 0))!].sort()).toEqual(expected);
+    expect([...(await secretsAtHead(repo.root, KEYS))!].sort()).toEqual(expected);
+  });
+
+  test('with many paths changed, or no work tree at all (HEAD searched whole), the answer is the same', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 250; i++) files[`f${i}.txt`] = `line ${i}\n`;
+    const repo = tempRepo();
+    repo.commitFiles({ ...files, 'key.env': `A=${KEYS[0]}\n` }, 'many files');
+    const edited: Record<string, string> = {};
+    for (let i = 0; i < 250; i++) edited[`f${i}.txt`] = `line ${i} edited\n`;
+    repo.write({ ...edited, 'key.env': `B=${KEYS[1]}\n` });
+    expect([...(await secretsAtHead(repo.root, KEYS))!]).toEqual([KEYS[0]]);
+    const bare = join(tempTree(), 'bare.git');
+    repo.git(['clone', '-q', '--bare', repo.root, bare]);
+    expect([...(await secretsAtHead(bare, KEYS))!]).toEqual([KEYS[0]]);
   });
 
   test('without a HEAD (no commit yet) it says it cannot tell', async () => {
