@@ -1,5 +1,6 @@
 import type { Rule } from '../types.js';
 import { buildPrefilter, type Prefilter, type PrefilterTables } from './prefilter.js';
+import { splitRunTail, type RunTail } from './run-tail.js';
 
 /** What a hit of one keyword sets in motion, split by how each rule runs. */
 export interface KeywordPlan {
@@ -12,29 +13,40 @@ export interface KeywordPlan {
    * per hit gives every verdict (an empty named group per check records that it held).
    */
   readonly followsAll: CombinedFollows | undefined;
+  /** Whether a follows check of this keyword's rules searches along the line: a hit then needs its line's end. */
+  readonly hasRunTail: boolean;
 }
 
 export interface CombinedFollows {
   readonly regex: RegExp;
-  /** The checks it holds (indexes into RuleSet.follows); check `ids[i]` held when group i + 1 is set. */
+  /** The checks it holds (indexes into RuleSet.follows); check `ids[i]`'s head held when group i + 1 is set. */
   readonly ids: readonly number[];
+  /** Check `ids[i]`'s search along the line, run when its head held. */
+  readonly tails: readonly (RunTail | undefined)[];
+}
+
+/** A `follows` check: a sticky regex, then (when its source ends in one) a search along the line (src/detect/run-tail.ts). */
+export interface FollowsCheck {
+  readonly head: RegExp;
+  readonly tail: RunTail | undefined;
 }
 
 /** A backreference or a named group would change meaning (or clash) once sources are joined. */
 const UNJOINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/;
 
 /** One sticky regex for several follows checks of the same flags, or undefined when they cannot be joined. */
-function combineFollows(follows: readonly RegExp[], ids: readonly number[]): CombinedFollows | undefined {
+function combineFollows(checks: readonly FollowsCheck[], ids: readonly number[]): CombinedFollows | undefined {
   if (ids.length < 2) return undefined;
-  const flags = follows[ids[0]!]!.flags;
-  if (ids.some((f) => follows[f]!.flags !== flags || UNJOINABLE.test(follows[f]!.source))) return undefined;
+  const follows = ids.map((f) => checks[f]!.head);
+  const flags = follows[0]!.flags;
+  if (follows.some((head) => head.flags !== flags || UNJOINABLE.test(head.source))) return undefined;
   // each check a lookahead or nothing: neither consumes, so one failing leaves the others to run.
   // An alternation with an empty branch, not `?`: a quantified group that matches empty is refused.
   // a check with groups of its own would shift the verdict groups' numbers: then they stay apart
-  if (ids.some((f) => capturesIn(follows[f]!.source))) return undefined;
-  const source = ids.map((f) => `(?:(?=${follows[f]!.source})()|)`).join('');
+  if (follows.some((head) => capturesIn(head.source))) return undefined;
+  const source = follows.map((head) => `(?:(?=${head.source})()|)`).join('');
   try {
-    return { regex: new RegExp(source, flags), ids };
+    return { regex: new RegExp(source, flags), ids, tails: ids.map((f) => checks[f]!.tail) };
   } catch {
     return undefined;
   }
@@ -78,14 +90,14 @@ export interface RuleSet {
   readonly prefilter: Prefilter;
   readonly plans: readonly KeywordPlan[];
   /** `follows` checks (RuleDefinition.follows), one per distinct source; `followsOf[rule]` is -1 for none. */
-  readonly follows: readonly RegExp[];
+  readonly follows: readonly FollowsCheck[];
   readonly followsOf: Int32Array;
   /** Scratch space reused across fragments; detect() is synchronous, so one set is never shared. */
   readonly scratch: WindowScratch;
 }
 
 /** What a hit of a keyword no rule of the set has sets in motion: nothing. */
-const NO_PLAN: KeywordPlan = { length: 0, byIdentifier: [], byLine: [], byWindow: [], followsAll: undefined };
+const NO_PLAN: KeywordPlan = { length: 0, byIdentifier: [], byLine: [], byWindow: [], followsAll: undefined, hasRunTail: false };
 
 /** An automaton that has scanned the texts already (src/rules-in-play.ts), and the number of each of its keywords. */
 export interface ScannedAutomaton {
@@ -127,6 +139,7 @@ export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords
       byLine: list.filter((r) => rules[r]!.anchor === 'line'),
       byWindow: list.filter((r) => rules[r]!.anchor === undefined),
       followsAll: combined.get(key),
+      hasRunTail: ids.some((f) => follows[f]!.tail !== undefined),
     };
   });
   return {
@@ -140,8 +153,8 @@ export function buildRuleSet(rules: readonly Rule[], cachedPrefilter?: (keywords
 }
 
 /** The distinct follows checks, and each rule's (-1 for none). */
-function followsChecks(rules: readonly Rule[]): { follows: RegExp[]; followsOf: Int32Array } {
-  const follows: RegExp[] = [];
+function followsChecks(rules: readonly Rule[]): { follows: FollowsCheck[]; followsOf: Int32Array } {
+  const follows: FollowsCheck[] = [];
   const followsIndex = new Map<string, number>();
   const followsOf = new Int32Array(rules.length).fill(-1);
   rules.forEach((rule, r) => {
@@ -151,7 +164,7 @@ function followsChecks(rules: readonly Rule[]): { follows: RegExp[]; followsOf: 
     if (f === undefined) {
       f = follows.length;
       followsIndex.set(key, f);
-      follows.push(rule.follows);
+      follows.push(splitRunTail(rule.follows));
     }
     followsOf[r] = f;
   });

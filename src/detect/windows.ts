@@ -1,5 +1,6 @@
 import type { Prefilter } from './prefilter.js';
-import type { CombinedFollows, RuleSet } from './rule-set.js';
+import type { CombinedFollows, FollowsCheck, RuleSet } from './rule-set.js';
+import { runTailHolds } from './run-tail.js';
 
 /** How far before a keyword a match may start: a secret's name or prefix sits just before it. */
 const WINDOW_BEFORE = 192;
@@ -30,23 +31,26 @@ function identifierStart(text: string, at: number): number {
   return i;
 }
 
-/** Whether `follows` check `f` matches at a hit's end; each check runs once per hit (`hit` numbers it). */
-function followsHolds(follows: readonly RegExp[], verdict: Float64Array, f: number, text: string, end: number, hit: number): boolean {
+/** Whether `follows` check `f` matches at a hit's end (on a line ending at `lineEnd`); each check runs once per hit (`hit` numbers it). */
+function followsHolds(follows: readonly FollowsCheck[], verdict: Float64Array, f: number, text: string, end: number, lineEnd: number, hit: number): boolean {
   const v = verdict[f]!;
   if (v === hit) return true;
   if (v === -hit) return false;
-  const check = follows[f]!;
-  check.lastIndex = end;
-  const ok = check.test(text);
+  const { head, tail } = follows[f]!;
+  head.lastIndex = end;
+  const ok = head.test(text) && (tail === undefined || runTailHolds(tail, text, end, lineEnd));
   verdict[f] = ok ? hit : -hit;
   return ok;
 }
 
 /** Every check of a combined follows regex judged by one run at a hit's end, into `verdict`. */
-function judgeAll(all: CombinedFollows, verdict: Float64Array, text: string, end: number, hit: number): void {
+function judgeAll(all: CombinedFollows, verdict: Float64Array, text: string, end: number, lineEnd: number, hit: number): void {
   all.regex.lastIndex = end;
   const m = all.regex.exec(text)!; // every part is optional: it always matches
-  for (let i = 0; i < all.ids.length; i++) verdict[all.ids[i]!] = m[i + 1] !== undefined ? hit : -hit;
+  for (let i = 0; i < all.ids.length; i++) {
+    const tail = all.tails[i];
+    verdict[all.ids[i]!] = m[i + 1] !== undefined && (tail === undefined || runTailHolds(tail, text, end, lineEnd)) ? hit : -hit;
+  }
 }
 
 function lineStart(text: string, at: number): number {
@@ -75,18 +79,30 @@ export function windowsAround(text: string, hits: readonly number[], set: RuleSe
     const list = touch(r);
     if (list.length === 0 || list[list.length - 1]! < at) list.push(at);
   };
-  // Line starts follow the hits forward with the native indexOf: hits arrive in order, so the whole
-  // text is searched for newlines once, even when a minified file is one long line of keywords.
+  // Line starts and ends follow the hits forward with the native indexOf: hits arrive in order, so
+  // the whole text is searched for newlines once, even when a minified file is one long line of keywords.
   let currentLineStart = 0;
   let nextNewline = -2; // -2: not searched yet
-  const lineStartOf = (at: number): number => {
-    if (at < currentLineStart) return lineStart(text, at);
+  const advanceTo = (at: number): void => {
     if (nextNewline === -2) nextNewline = text.indexOf('\n', currentLineStart);
     while (nextNewline !== -1 && nextNewline < at) {
       currentLineStart = nextNewline + 1;
       nextNewline = text.indexOf('\n', currentLineStart);
     }
+  };
+  const lineStartOf = (at: number): number => {
+    if (at < currentLineStart) return lineStart(text, at);
+    advanceTo(at);
     return currentLineStart;
+  };
+  /** The first '\n' at or after a hit's end (its keyword holds none), or the text's length. */
+  const lineEndOf = (end: number): number => {
+    if (end < currentLineStart) {
+      const eol = text.indexOf('\n', end);
+      return eol === -1 ? n : eol;
+    }
+    advanceTo(end);
+    return nextNewline === -1 ? n : nextNewline;
   };
 
   const { follows, followsOf } = set;
@@ -97,11 +113,12 @@ export function windowsAround(text: string, hits: readonly number[], set: RuleSe
     const kwStart = end - plan.length;
     // this hit's number, unique across fragments: a follows verdict stored under it is this hit's
     const hit = ++set.scratch.checked;
-    if (plan.followsAll !== undefined) judgeAll(plan.followsAll, verdict, text, end, hit);
+    const lineEnd = plan.hasRunTail ? lineEndOf(end) : n;
+    if (plan.followsAll !== undefined) judgeAll(plan.followsAll, verdict, text, end, lineEnd, hit);
     if (plan.byIdentifier.length > 0) {
       let at = -1;
       for (const r of plan.byIdentifier) {
-        if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, hit)) continue;
+        if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, lineEnd, hit)) continue;
         if (at < 0) at = identifierStart(text, kwStart);
         pushAnchor(r, at);
       }
@@ -109,13 +126,13 @@ export function windowsAround(text: string, hits: readonly number[], set: RuleSe
     if (plan.byLine.length > 0) {
       let at = -1;
       for (const r of plan.byLine) {
-        if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, hit)) continue;
+        if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, lineEnd, hit)) continue;
         if (at < 0) at = lineStartOf(kwStart);
         pushAnchor(r, at);
       }
     }
     for (const r of plan.byWindow) {
-      if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, hit)) continue;
+      if (followsOf[r]! >= 0 && !followsHolds(follows, verdict, followsOf[r]!, text, end, lineEnd, hit)) continue;
       const list = touch(r);
       const start = Math.max(0, kwStart - WINDOW_BEFORE);
       const stop = Math.min(n, end + rules[r]!.windowAfter);

@@ -39,7 +39,7 @@ describe('follows checks', () => {
   test('several generic rules carry one, and each compiles sticky', () => {
     const ids = definitions.filter((d) => d.follows !== undefined).map((d) => d.id);
     expect(ids).toEqual(expect.arrayContaining(['generic-secret-assignment', 'generic-password-assignment', 'generic-secret-env', 'generic-shell-default']));
-    for (const regex of withChecks.follows) expect(regex.sticky).toBe(true);
+    for (const check of withChecks.follows) expect(check.head.sticky).toBe(true);
   });
 
   test('every rule example and negative gives the same raw matches with and without them', () => {
