@@ -51,6 +51,8 @@ function guarded(): Rule[] {
       path: mark(rule.path, def.path),
       context: mark(rule.context, def.context),
       narrowerMatch: mark(rule.narrowerMatch, def.narrowerMatch),
+      // kept whole by the rule set (neither split nor joined with others), so it stays timed
+      follows: mark(rule.follows, def.follows),
       allowlist: {
         ...rule.allowlist,
         regexes: rule.allowlist.regexes.map((r, i) => mark(r, def.allowlist?.regexes?.[i])),

@@ -65,10 +65,11 @@ export interface RegexGuard {
   close(): void;
 }
 
-/** Names a config regex for a message: the custom rule whose regex it is, else its text. */
+/** Names a config regex for a message: the custom rule whose regex (or follows check) it is, else its text. */
 function labelsOf(definitions: readonly RuleDefinition[], untrusted: readonly string[]): string[] {
   const ruleOf = new Map<string, RuleDefinition>();
   for (const def of definitions) if (!ruleOf.has(def.regex)) ruleOf.set(def.regex, def);
+  for (const def of definitions) if (def.follows !== undefined && !ruleOf.has(def.follows)) ruleOf.set(def.follows, def);
   return untrusted.map((source) => {
     const def = ruleOf.get(source);
     if (def !== undefined) return `rule ${def.id} (${def.source})`;

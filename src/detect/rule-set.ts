@@ -31,6 +31,15 @@ export interface FollowsCheck {
   readonly tail: RunTail | undefined;
 }
 
+/**
+ * A regex that is not a plain RegExp is run as it is: the regex guard's timed wrapper
+ * (src/regex-guard-worker.ts) around a config's check, which a split or a join would replace by an
+ * untimed copy of its source.
+ */
+function isPlain(regex: RegExp): boolean {
+  return Object.getPrototypeOf(regex) === RegExp.prototype;
+}
+
 /** A backreference or a named group would change meaning (or clash) once sources are joined. */
 const UNJOINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/;
 
@@ -39,7 +48,7 @@ function combineFollows(checks: readonly FollowsCheck[], ids: readonly number[])
   if (ids.length < 2) return undefined;
   const follows = ids.map((f) => checks[f]!.head);
   const flags = follows[0]!.flags;
-  if (follows.some((head) => head.flags !== flags || UNJOINABLE.test(head.source))) return undefined;
+  if (follows.some((head) => !isPlain(head) || head.flags !== flags || UNJOINABLE.test(head.source))) return undefined;
   // each check a lookahead or nothing: neither consumes, so one failing leaves the others to run.
   // An alternation with an empty branch, not `?`: a quantified group that matches empty is refused.
   // a check with groups of its own would shift the verdict groups' numbers: then they stay apart
@@ -164,7 +173,7 @@ function followsChecks(rules: readonly Rule[]): { follows: FollowsCheck[]; follo
     if (f === undefined) {
       f = follows.length;
       followsIndex.set(key, f);
-      follows.push(splitRunTail(rule.follows));
+      follows.push(isPlain(rule.follows) ? splitRunTail(rule.follows) : { head: rule.follows, tail: undefined });
     }
     followsOf[r] = f;
   });

@@ -79,6 +79,30 @@ describe('a regex that passes the check but runs long is stopped, and the scan g
     expect(run.stdout + run.stderr).not.toContain(key);
   });
 
+  // a follows check runs at each keyword hit before the rule's regex: it is a config regex like any other
+  test('a slow follows check is stopped too, in the tree and in history, and the real key is found', async () => {
+    // the second shares its keyword with built-in rules, whose checks are joined into one regex per
+    // keyword of the same flags; it is polynomial (cubic) and has no group, so the load-time check and
+    // a join would both accept it
+    const toml =
+      `[[rules]]\nid = "slow-follows"\nregex = '''acme_([a-z]{8})'''\nkeywords = ["acme_"]\nfollows = '''${SLOW_BUT_ACCEPTED.slice('acme_'.length)}'''\n\n` +
+      `[[rules]]\nid = "slow-follows-shared"\nregex = '''token([a-z]{8})'''\nkeywords = ["token"]\nfollows = '''(?i)(?:a|b)*(?:a|c)*(?:a|d)*!x'''\n\n` +
+      // the third ends in a search along the line, which is split from the rest of a check
+      `[[rules]]\nid = "slow-follows-split"\nregex = '''acmf_([a-z]{8})'''\nkeywords = ["acmf_"]\nfollows = '''(?=(?:a|b)*(?:a|c)*(?:a|d)*!x)(?=[^\\n]{0,5}?[a]{3})'''\n`;
+    const files = { 'keyscan.toml': toml, 'slow.txt': TRIGGER, 'shared.txt': `token${'a'.repeat(3000)}\n`, 'split.txt': `acmf_${'a'.repeat(3000)}\n`, 'app.ts': `const token = "${key}";\n` };
+    const repo = tempRepo(files, { commit: 'all' });
+    for (const args of [['.', '--format', 'json'], ['git', '--format', 'json']]) {
+      const started = Date.now();
+      const run = await runBuiltCli(args, { cwd: repo.root, env: env(budget), timeoutMs: 60_000 });
+      expect(Date.now() - started, args[0]).toBeLessThan(15_000);
+      expect(run.code, args[0]).toBe(1);
+      expect(run.stdout).toContain('"github-pat"');
+      expect(run.stderr).toMatch(/warning: rule slow-follows \(keyscan\.toml\) ran longer than \d+ ms on slow\.txt and was stopped/);
+      expect(run.stderr).toMatch(/warning: rule slow-follows-shared \(keyscan\.toml\) ran longer than \d+ ms on shared\.txt and was stopped/);
+      expect(run.stderr).toMatch(/warning: rule slow-follows-split \(keyscan\.toml\) ran longer than \d+ ms on split\.txt and was stopped/);
+    }
+  });
+
   test('tree mode with worker threads: each thread stops it, the key is found', async () => {
     const files: Record<string, string> = { 'keyscan.toml': ruleToml('slow-rule', SLOW_BUT_ACCEPTED), 'app.ts': `const token = "${key}";\n` };
     for (let i = 0; i < 40; i++) files[`f${i}.txt`] = TRIGGER;
