@@ -1,17 +1,56 @@
-import type { Rule } from '../types.js';
+import type { Rule, RuleAllowlist } from '../types.js';
 import { passesChecksum } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholder.js';
 
-function isAllowedByRule(rule: Rule, secret: string, match: string, line: () => string): boolean {
-  const allow = rule.allowlist;
-  if (allow.stopwords.length > 0) {
-    const lower = secret.toLowerCase();
-    if (allow.stopwords.some((w) => lower.includes(w))) return true;
+/**
+ * A rule's allowlist as fewer tests: its stop words as one regex (run on the lower-cased secret,
+ * as `includes` ran on it), and its regexes of the same flags as one alternation. The same answers:
+ * a stop word is in the secret exactly when the alternation of all matches somewhere, and some regex
+ * matches exactly when their alternation does. A regex whose meaning would change in an alternation
+ * (a backreference, a named group, a stateful g or y flag) stays apart, and so does one that is not
+ * a plain RegExp: the regex guard's timed wrapper around a config's regex
+ * (src/regex-guard-worker.ts), which a join would replace by an untimed copy of its source.
+ */
+interface AllowMatcher {
+  readonly stopwords: RegExp | undefined;
+  readonly regexes: readonly RegExp[];
+}
+
+const matchers = new WeakMap<RuleAllowlist, AllowMatcher>();
+
+const APART = /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/;
+
+function escaped(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function matcherOf(allow: RuleAllowlist): AllowMatcher {
+  let matcher = matchers.get(allow);
+  if (matcher !== undefined) return matcher;
+  const byFlags = new Map<string, RegExp[]>();
+  const apart: RegExp[] = [];
+  for (const regex of allow.regexes) {
+    if (Object.getPrototypeOf(regex) !== RegExp.prototype || /[gy]/.test(regex.flags) || APART.test(regex.source)) apart.push(regex);
+    else byFlags.set(regex.flags, [...(byFlags.get(regex.flags) ?? []), regex]);
   }
-  if (allow.regexes.length === 0) return false;
+  const joined = [...byFlags].map(([flags, group]) => (group.length === 1 ? group[0]! : new RegExp(group.map((r) => `(?:${r.source})`).join('|'), flags)));
+  matcher = {
+    stopwords: allow.stopwords.length === 0 ? undefined : new RegExp(allow.stopwords.map(escaped).join('|')),
+    regexes: [...joined, ...apart],
+  };
+  matchers.set(allow, matcher);
+  return matcher;
+}
+
+export function isAllowedByRule(rule: Rule, secret: string, match: string, line: () => string): boolean {
+  const allow = rule.allowlist;
+  if (allow.stopwords.length === 0 && allow.regexes.length === 0) return false;
+  const matcher = matcherOf(allow);
+  if (matcher.stopwords !== undefined && matcher.stopwords.test(secret.toLowerCase())) return true;
+  if (matcher.regexes.length === 0) return false;
   const target = allow.regexTarget === 'secret' ? secret : allow.regexTarget === 'match' ? match : line();
-  return allow.regexes.some((r) => r.test(target));
+  return matcher.regexes.some((r) => r.test(target));
 }
 
 /**

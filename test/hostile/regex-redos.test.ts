@@ -103,6 +103,23 @@ describe('a regex that passes the check but runs long is stopped, and the scan g
     }
   });
 
+  // stage 4 joins a rule's allowlist regexes of the same flags into one: a config's must stay timed
+  test('a slow allowlist regex beside another is stopped too, and the real key is found', async () => {
+    const slow = '(?:a|b)*(?:a|c)*(?:a|d)*(?:a|e)*!x'; // quartic on runs of a, no group: the load-time check accepts it
+    const toml = `[[rules]]\nid = "slow-allow"\nregex = '''acme_([a-z]{100,600})'''\nkeywords = ["acme_"]\n[rules.allowlist]\nregexes = ['''^zzz''', '''${slow}''']\n`;
+    // runs of a for the regex to chew on, too few and too short for the placeholder check to drop the match first
+    const filler = 'qzxwvmkprtsnhgjlyqzmwkxvlpqrstvwxyzhgfjklmnpq';
+    const reversed = [...filler].reverse().join('');
+    const secret = `${'a'.repeat(120)}${filler}${reversed}${filler.slice(2)}${'a'.repeat(120)}${filler.slice(5)}${reversed.slice(3)}${filler.slice(9)}${reversed.slice(1)}`;
+    const root = tempTree({ 'keyscan.toml': toml, 'slow.txt': `acme_${secret}\n`, 'app.ts': `const token = "${key}";\n` });
+    const started = Date.now();
+    const run = await runBuiltCli(['.', '--format', 'json'], { cwd: root, env: env(budget), timeoutMs: 60_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('"github-pat"');
+    expect(run.stderr).toContain(`config regex ${JSON.stringify(slow)} ran longer than`);
+  });
+
   test('tree mode with worker threads: each thread stops it, the key is found', async () => {
     const files: Record<string, string> = { 'keyscan.toml': ruleToml('slow-rule', SLOW_BUT_ACCEPTED), 'app.ts': `const token = "${key}";\n` };
     for (let i = 0; i < 40; i++) files[`f${i}.txt`] = TRIGGER;
