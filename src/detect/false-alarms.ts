@@ -32,7 +32,11 @@ function matcherOf(allow: RuleAllowlist): AllowMatcher {
   const apart: RegExp[] = [];
   for (const regex of allow.regexes) {
     if (Object.getPrototypeOf(regex) !== RegExp.prototype || /[gy]/.test(regex.flags) || APART.test(regex.source)) apart.push(regex);
-    else byFlags.set(regex.flags, [...(byFlags.get(regex.flags) ?? []), regex]);
+    else {
+      const group = byFlags.get(regex.flags);
+      if (group === undefined) byFlags.set(regex.flags, [regex]);
+      else group.push(regex);
+    }
   }
   const joined = [...byFlags].map(([flags, group]) => (group.length === 1 ? group[0]! : new RegExp(group.map((r) => `(?:${r.source})`).join('|'), flags)));
   matcher = {

@@ -2,13 +2,15 @@
  * A `follows` check that ends in a search along the line, `(?=[^\n]{0,N}?[C]{K})` ("a run of K
  * characters of C starts within N characters, on this line"), is split here into the regex before
  * that lookahead and the search, which runs as a loop that skips: the regex engine reads every
- * character of the line (0.3-0.4 µs a keyword hit for the 32-hex search of generic-hex-secret on the
- * generated history, most of its joined follows check); the loop reads about one in K (0.03 µs).
+ * character of the line (0.3-0.4 µs a keyword hit for the 32-hex search of generic-hex-secret on
+ * the generated history, most of its joined follows check); the loop reads about one in K (0.03 µs).
  * A search for a run after a lead character (a quote) is left to the regex: there the engine was
- * faster than a loop that reads every character. Only a split that keeps the check's meaning is made: the part
- * before the search must be lookarounds only (it consumes nothing, so the search starts where the
- * check does), the source has no top-level alternation, and the flags do not change what a class
- * or `[^\n]` means (no u, v). Anything else stays one regex.
+ * faster than a loop that reads every character.
+ *
+ * Only a split that keeps the check's meaning is made: the part before the search must be
+ * lookarounds only (it consumes nothing, so the search starts where the check does, and there is
+ * no top-level alternation), and the flags must not change what a class or `[^\n]` means (no u,
+ * v). Anything else stays one regex.
  */
 
 export interface RunTail {

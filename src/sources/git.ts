@@ -553,7 +553,9 @@ const MAX_CHANGED_PATHS = 200;
 async function grepAtHead(root: string, secrets: readonly string[]): Promise<Set<string> | undefined> {
   const patterns = `${secrets.join('\n')}\n`;
   // the index is read without refreshing it (GIT_OPTIONAL_LOCKS=0): never written, and stale
-  // entries only add paths to search in HEAD's tree
+  // entries only add paths to search in HEAD's tree. Two threads for the work tree: one reads files
+  // while the other searches (0.03 s against 0.04-0.05 s with one), and a number given here is not
+  // the repository's grep.threads
   const [inWorkTree, staged, unstaged] = await Promise.all([
     grepRun(root, ['--threads=2', '-z'], patterns, []),
     git(['diff-index', '--cached', '--name-only', '-z', '--no-renames', 'HEAD', '--'], root),
