@@ -136,6 +136,35 @@ describe('staged and committed files get the same size limit', () => {
   }, 60_000);
 });
 
+describe('the search at HEAD for the keys a history scan found', () => {
+  // git grep -o prints a key once per place: a file at HEAD that repeats a key found in history a
+  // few hundred thousand times makes that output as large as the file
+  test('a file at HEAD repeating a found key costs its size in git grep output, not in memory', async () => {
+    const work = tempTree();
+    const rssOut = join(work, 'rss');
+    const preload = join(work, 'rss.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssOut)}, String(process.resourceUsage().maxRSS)));\n`);
+    const peakKb = async (cwd: string): Promise<number> => {
+      const run = await runBuiltCli(['git', '--format', 'json'], { cwd, env: cliEnv({ NODE_OPTIONS: `--require ${preload}` }), timeoutMs: 60_000 });
+      expect(run.code).toBe(1);
+      // still at HEAD, so not "gone from the tree but still in history"
+      const findings = (JSON.parse(run.stdout) as { findings: { kind: string; practices?: string[] }[] }).findings;
+      expect(findings.filter((f) => f.kind === 'secret').length).toBeGreaterThan(0);
+      expect(findings.flatMap((f) => f.practices ?? [])).not.toContain('practice/leaked-in-history');
+      return Number(readFileSync(rssOut, 'utf8'));
+    };
+    const key = `OPENAI_API_KEY=${BIG_KEY}\n`;
+    const baseline = tempRepo({ 'a.env': key }, { commit: 'a key' });
+    baseline.commitFiles({ 'small.txt': `${BIG_KEY} `.repeat(10) }, 'the key, repeated a little');
+    const repeated = tempRepo({ 'a.env': key }, { commit: 'a key' });
+    repeated.commitFiles({ 'big.txt': `${BIG_KEY} `.repeat(400_000) }, 'the key, repeated 400,000 times (66 MB)');
+    const extraMb = ((await peakKb(repeated.root)) - (await peakKb(baseline.root))) / 1024;
+    // measured: 66 MB more (the 66 MB diff read through git log, then dropped); 160 MB more when
+    // the grep's output was held whole
+    expect(extraMb).toBeLessThan(110);
+  }, 90_000);
+});
+
 describe('settings files that would block', () => {
   test('a FIFO named .gitignore, .keyscanignore or .gitleaksignore neither hangs the scan nor hides a key', async () => {
     const repo = tempRepo({ 'README.md': '# app\n' }, { commit: 'initial' });
