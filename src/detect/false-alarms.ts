@@ -2,15 +2,15 @@ import type { Rule, RuleAllowlist } from '../types.js';
 import { passesChecksum } from './checksum.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholder.js';
+import { anyWord, isJoinable } from './regex-join.js';
 
 /**
  * A rule's allowlist as fewer tests: its stop words as one regex (run on the lower-cased secret,
  * as `includes` ran on it), and its regexes of the same flags as one alternation. The same answers:
  * a stop word is in the secret exactly when the alternation of all matches somewhere, and some regex
- * matches exactly when their alternation does. A regex whose meaning would change in an alternation
- * (a backreference, a named group, a stateful g or y flag) stays apart, and so does one that is not
- * a plain RegExp: the regex guard's timed wrapper around a config's regex
- * (src/regex-guard-worker.ts), which a join would replace by an untimed copy of its source.
+ * matches exactly when their alternation does. A regex a join would change stays apart
+ * (src/detect/regex-join.ts: the guard's timed config regexes among them), and so does one whose
+ * g or y flag makes each test start where the last ended.
  */
 interface AllowMatcher {
   readonly stopwords: RegExp | undefined;
@@ -19,19 +19,13 @@ interface AllowMatcher {
 
 const matchers = new WeakMap<RuleAllowlist, AllowMatcher>();
 
-const APART = /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/;
-
-function escaped(word: string): string {
-  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function matcherOf(allow: RuleAllowlist): AllowMatcher {
   let matcher = matchers.get(allow);
   if (matcher !== undefined) return matcher;
   const byFlags = new Map<string, RegExp[]>();
   const apart: RegExp[] = [];
   for (const regex of allow.regexes) {
-    if (Object.getPrototypeOf(regex) !== RegExp.prototype || /[gy]/.test(regex.flags) || APART.test(regex.source)) apart.push(regex);
+    if (!isJoinable(regex) || /[gy]/.test(regex.flags)) apart.push(regex);
     else {
       const group = byFlags.get(regex.flags);
       if (group === undefined) byFlags.set(regex.flags, [regex]);
@@ -40,13 +34,14 @@ function matcherOf(allow: RuleAllowlist): AllowMatcher {
   }
   const joined = [...byFlags].map(([flags, group]) => (group.length === 1 ? group[0]! : new RegExp(group.map((r) => `(?:${r.source})`).join('|'), flags)));
   matcher = {
-    stopwords: allow.stopwords.length === 0 ? undefined : new RegExp(allow.stopwords.map(escaped).join('|')),
+    stopwords: allow.stopwords.length === 0 ? undefined : anyWord(allow.stopwords),
     regexes: [...joined, ...apart],
   };
   matchers.set(allow, matcher);
   return matcher;
 }
 
+/** Whether the rule's own allowlist (stop words, regexes) keeps this match out. */
 export function isAllowedByRule(rule: Rule, secret: string, match: string, line: () => string): boolean {
   const allow = rule.allowlist;
   if (allow.stopwords.length === 0 && allow.regexes.length === 0) return false;

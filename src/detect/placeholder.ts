@@ -1,3 +1,5 @@
+import { anyWord } from './regex-join.js';
+
 // Values that documentation, templates and tutorials put where a key goes. Words are matched in
 // the case variants people write (YOUR_KEY, your-key, Your) and not case-blind, so that a random
 // key body only rarely spells one by chance.
@@ -6,7 +8,7 @@ const WORD_VARIANTS_OF = new Map(WORDS.map((w) => [w, [w, w.toUpperCase(), w[0]!
 const TEMPLATE_MARKS = ['${', '{{', '}}', '%s', '%(', '****', '...', '…', 'process.env', 'import.meta.env', 'os.getenv', 'os.environ', 'getenv(', 'env(', 'ENV[', 'ENV.fetch', 'secrets.', '$(', '](', '<%'];
 
 /** Any word in any case: a secret that holds none holds no variant either, and skips them. */
-const ANY_WORD = new RegExp(WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+const ANY_WORD = anyWord(WORDS, 'i');
 
 function isLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);

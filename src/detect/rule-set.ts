@@ -1,5 +1,6 @@
 import type { Rule } from '../types.js';
 import { buildPrefilter, type Prefilter, type PrefilterTables } from './prefilter.js';
+import { isJoinable, isPlain } from './regex-join.js';
 import { splitRunTail, type RunTail } from './run-tail.js';
 
 /** What a hit of one keyword sets in motion, split by how each rule runs. */
@@ -31,24 +32,12 @@ export interface FollowsCheck {
   readonly tail: RunTail | undefined;
 }
 
-/**
- * A regex that is not a plain RegExp is run as it is: the regex guard's timed wrapper
- * (src/regex-guard-worker.ts) around a config's check, which a split or a join would replace by an
- * untimed copy of its source.
- */
-function isPlain(regex: RegExp): boolean {
-  return Object.getPrototypeOf(regex) === RegExp.prototype;
-}
-
-/** A backreference or a named group would change meaning (or clash) once sources are joined. */
-const UNJOINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/;
-
 /** One sticky regex for several follows checks of the same flags, or undefined when they cannot be joined. */
 function combineFollows(checks: readonly FollowsCheck[], ids: readonly number[]): CombinedFollows | undefined {
   if (ids.length < 2) return undefined;
   const follows = ids.map((f) => checks[f]!.head);
   const flags = follows[0]!.flags;
-  if (follows.some((head) => !isPlain(head) || head.flags !== flags || UNJOINABLE.test(head.source))) return undefined;
+  if (follows.some((head) => !isJoinable(head) || head.flags !== flags)) return undefined;
   // each check a lookahead or nothing: neither consumes, so one failing leaves the others to run.
   // An alternation with an empty branch, not `?`: a quantified group that matches empty is refused.
   // a check with groups of its own would shift the verdict groups' numbers: then they stay apart
@@ -173,6 +162,7 @@ function followsChecks(rules: readonly Rule[]): { follows: FollowsCheck[]; follo
     if (f === undefined) {
       f = follows.length;
       followsIndex.set(key, f);
+      // a timed config check (not plain) is kept whole: a split would make an untimed copy of it
       follows.push(isPlain(rule.follows) ? splitRunTail(rule.follows) : { head: rule.follows, tail: undefined });
     }
     followsOf[r] = f;

@@ -56,10 +56,16 @@ export function splitRunTail(follows: RegExp): SplitFollows {
   }
 }
 
+/** Every ASCII character once, in code order: the class marks its members in one pass over it. */
+const ASCII = String.fromCharCode(...Array.from({ length: 128 }, (_, c) => c));
+
 function charClass(source: string, flags: string): CharClass {
   const regex = new RegExp(source, flags);
   const ascii = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) ascii[c] = regex.test(String.fromCharCode(c)) ? 1 : 0;
+  // one global pass, not a test per character: 128 tests made V8 compile the class to native code
+  // at every start of the hook (0.2 ms against 0.1). One character per match: no u or v flag here
+  const all = new RegExp(source, `${flags}g`);
+  for (let m = all.exec(ASCII); m !== null; m = all.exec(ASCII)) ascii[m.index] = 1;
   return { ascii, regex };
 }
 

@@ -23,6 +23,15 @@ const secretFiles = (run: CliRun): string[] =>
   (JSON.parse(run.stdout) as Report).findings.filter((f) => f.kind === 'secret').map((f) => f.file).sort();
 const skippedReasons = (run: CliRun): Record<string, number> => (JSON.parse(run.stdout) as Report).stats.skippedReasons;
 
+/** A preload for the built CLI that records its peak RSS at exit: NODE_OPTIONS for a run, and the last run's peak in KB. */
+function peakRssProbe(): { readonly nodeOptions: string; kb(): number } {
+  const work = tempTree();
+  const rssOut = join(work, 'rss');
+  const preload = join(work, 'rss.cjs');
+  writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssOut)}, String(process.resourceUsage().maxRSS)));\n`);
+  return { nodeOptions: `--require ${preload}`, kb: () => Number(readFileSync(rssOut, 'utf8')) };
+}
+
 describe('links out of the scanned tree', () => {
   test('a link to /proc/self/pagemap or to a file outside is skipped with its reason; the scan goes on', async () => {
     const outside = tempTree({ 'secret.env': `OPENAI_API_KEY=${OUTSIDE_KEY}\n` });
@@ -116,14 +125,11 @@ describe('staged and committed files get the same size limit', () => {
   });
 
   test('a staged 50 MB one-line file does not cost 50 MB of memory', async () => {
-    const work = tempTree();
-    const rssOut = join(work, 'rss');
-    const preload = join(work, 'rss.cjs');
-    writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssOut)}, String(process.resourceUsage().maxRSS)));\n`);
+    const peak = peakRssProbe();
     const peakKb = async (cwd: string): Promise<number> => {
-      const run = await runBuiltCli(['staged'], { cwd, env: cliEnv({ NODE_OPTIONS: `--require ${preload}` }) });
+      const run = await runBuiltCli(['staged'], { cwd, env: cliEnv({ NODE_OPTIONS: peak.nodeOptions }) });
       expect(run.code).toBe(0);
-      return Number(readFileSync(rssOut, 'utf8'));
+      return peak.kb();
     };
     const baseline = tempRepo({ 'small.txt': 'hello\n' }, { stage: true });
     const giant = tempRepo();
@@ -140,18 +146,15 @@ describe('the search at HEAD for the keys a history scan found', () => {
   // git grep -o prints a key once per place: a file at HEAD that repeats a key found in history a
   // few hundred thousand times makes that output as large as the file
   test('a file at HEAD repeating a found key costs its size in git grep output, not in memory', async () => {
-    const work = tempTree();
-    const rssOut = join(work, 'rss');
-    const preload = join(work, 'rss.cjs');
-    writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssOut)}, String(process.resourceUsage().maxRSS)));\n`);
+    const peak = peakRssProbe();
     const peakKb = async (cwd: string): Promise<number> => {
-      const run = await runBuiltCli(['git', '--format', 'json'], { cwd, env: cliEnv({ NODE_OPTIONS: `--require ${preload}` }), timeoutMs: 60_000 });
+      const run = await runBuiltCli(['git', '--format', 'json'], { cwd, env: cliEnv({ NODE_OPTIONS: peak.nodeOptions }), timeoutMs: 60_000 });
       expect(run.code).toBe(1);
       // still at HEAD, so not "gone from the tree but still in history"
       const findings = (JSON.parse(run.stdout) as { findings: { kind: string; practices?: string[] }[] }).findings;
       expect(findings.filter((f) => f.kind === 'secret').length).toBeGreaterThan(0);
       expect(findings.flatMap((f) => f.practices ?? [])).not.toContain('practice/leaked-in-history');
-      return Number(readFileSync(rssOut, 'utf8'));
+      return peak.kb();
     };
     const key = `OPENAI_API_KEY=${BIG_KEY}\n`;
     const baseline = tempRepo({ 'a.env': key }, { commit: 'a key' });
